@@ -1,0 +1,46 @@
+//! Building the shared `SdkConfig` with explicit timeouts and standard retries.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// Account id the sandbox pretends to be.
+pub const SANDBOX_ACCOUNT_ID: &str = "123456789012";
+/// Region the sandbox pretends to be in.
+pub const SANDBOX_REGION: &str = "us-east-1";
+
+/// Timeouts: the SDK has no default operation timeout, so set every one.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(10))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// Standard retry mode with three attempts.
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
+}
+
+/// Config for talking to a sandbox at `endpoint` (any credentials work there).
+pub async fn sandbox_sdk_config(endpoint: &str) -> SdkConfig {
+    let creds = aws_credential_types::Credentials::new(
+        "AKIDSANDBOX",
+        "sandbox-secret",
+        None,
+        None,
+        "ecsdeck-sandbox",
+    );
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(SANDBOX_REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(creds)
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .load()
+        .await
+}

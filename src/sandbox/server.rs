@@ -1,0 +1,186 @@
+//! The HTTP side of the sandbox: AWS JSON 1.1 dispatch on `X-Amz-Target`,
+//! plus `/_sandbox/stats`.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::sandbox::SandboxConfig;
+use crate::sandbox::clock::SimClock;
+use crate::sandbox::error::ApiError;
+use crate::sandbox::world::World;
+use crate::sandbox::{ecs};
+
+const JSON_11: &str = "application/x-amz-json-1.1";
+
+/// Call counters for `/_sandbox/stats`, keyed `service:Operation`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub calls: BTreeMap<String, u64>,
+    pub throttled: BTreeMap<String, u64>,
+    pub faulted: BTreeMap<String, u64>,
+}
+
+#[derive(Clone)]
+pub struct Shared {
+    pub world: Arc<Mutex<World>>,
+    pub stats: Arc<Mutex<Stats>>,
+    pub config: Arc<SandboxConfig>,
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A running sandbox. Dropping it does not stop it; call `shutdown`.
+pub struct SandboxHandle {
+    pub addr: SocketAddr,
+    shared: Shared,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SandboxHandle {
+    /// `http://127.0.0.1:PORT`, for `--endpoint-url` / `AWS_ENDPOINT_URL`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Direct access to the simulated world (tests and seeding).
+    pub fn world(&self) -> Arc<Mutex<World>> {
+        self.shared.world.clone()
+    }
+
+    /// Stops accepting calls and waits for the server to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Starts the sandbox on `bind` (port 0 picks a free port).
+pub async fn start(config: SandboxConfig, bind: SocketAddr) -> std::io::Result<SandboxHandle> {
+    let listener = TcpListener::bind(bind).await?;
+    let addr = listener.local_addr()?;
+    let world = World::new(SimClock::new(config.speed));
+    let shared = Shared {
+        world: Arc::new(Mutex::new(world)),
+        stats: Arc::new(Mutex::new(Stats::default())),
+        config: Arc::new(config),
+    };
+    let app = router(shared.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "sandbox server failed");
+        }
+    });
+    Ok(SandboxHandle {
+        addr,
+        shared,
+        stop: Some(stop),
+        task,
+    })
+}
+
+fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/", post(dispatch))
+        .route("/_sandbox/stats", get(stats))
+        .route("/_sandbox/stats/reset", post(reset_stats))
+        .with_state(shared)
+}
+
+async fn stats(State(shared): State<Shared>) -> Response {
+    let s = lock(&shared.stats);
+    axum::Json(json!({ "calls": s.calls, "throttled": s.throttled, "faulted": s.faulted }))
+        .into_response()
+}
+
+async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
+    *lock(&shared.stats) = Stats::default();
+    StatusCode::NO_CONTENT
+}
+
+async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Some((prefix, op)) = target.split_once('.') else {
+        return error_response(&ApiError::new(
+            400,
+            "UnknownOperationException",
+            format!("missing or malformed X-Amz-Target header: {target:?}"),
+        ));
+    };
+    let service = match prefix {
+        "AmazonEC2ContainerServiceV20141113" => "ecs",
+        "AmazonEC2ContainerRegistry_V20150921" => "ecr",
+        "Logs_20140328" => "logs",
+        _ => {
+            return error_response(&ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!("the ecsdeck sandbox does not serve {prefix}"),
+            ));
+        }
+    };
+    *lock(&shared.stats)
+        .calls
+        .entry(format!("{service}:{op}"))
+        .or_default() += 1;
+    let input: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(e) => {
+                return error_response(&ApiError::new(
+                    400,
+                    "SerializationException",
+                    format!("request body is not valid JSON: {e}"),
+                ));
+            }
+        }
+    };
+    let result = {
+        let mut world = lock(&shared.world);
+        let now = world.clock.now_ms();
+        match service {
+            "ecs" => ecs::handle(&mut world, op, &input, now),
+            "ecr" => world.ecr.handle(op, &input, now),
+            _ => world.logs.handle(op, &input, now),
+        }
+    };
+    match result {
+        Ok(v) => ([(header::CONTENT_TYPE, JSON_11)], v.to_string()).into_response(),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// An AWS-shaped error response.
+pub fn error_response(e: &ApiError) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut resp = (status, [(header::CONTENT_TYPE, JSON_11)], e.body().to_string()).into_response();
+    if let Ok(v) = HeaderValue::from_str(&e.kind) {
+        resp.headers_mut().insert("x-amzn-errortype", v);
+    }
+    resp
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary (linking the AWS SDK once, not per file).
+//! Each module drives the real router and the real SDK clients against the
+//! sandbox on port 0.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod sandbox_wire;
+mod support;
