@@ -4,6 +4,7 @@
 //! See DESIGN.md for the map: `web/` renders, `fleet/` reads, `aws/` is the
 //! only code that talks to the SDK, `sandbox/` simulates AWS.
 
+pub mod auth;
 pub mod aws;
 pub mod commands;
 pub mod config;
@@ -14,4 +15,4 @@ pub mod state;
 pub mod telemetry;
 pub mod web;
 
-pub use routes::app;
+pub use routes::{RouteSpec, app, route_table};
