@@ -22,7 +22,8 @@ impl LogStore {
 
     /// Appends events (timestamp ms, message) to `group/stream`, creating the
     /// stream (and group) if missing. Events are in time order.
-    pub fn append(&mut self, _group: &str, _stream: &str, _events: &[(i64, String)], _now_ms: i64) {}
+    pub fn append(&mut self, _group: &str, _stream: &str, _events: &[(i64, String)], _now_ms: i64) {
+    }
 
     /// Answers one `Logs_20140328.<op>` call.
     pub fn handle(&mut self, op: &str, _body: &Value, _now_ms: i64) -> Result<Value, ApiError> {
