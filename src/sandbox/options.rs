@@ -18,11 +18,19 @@ pub struct SandboxOptions {
     pub seed: u64,
 
     /// Latency added to every API call, in milliseconds.
-    #[arg(long = "latency-ms", env = "ECSDECK_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    #[arg(
+        long = "latency-ms",
+        env = "ECSDECK_SANDBOX_LATENCY_MS",
+        default_value_t = 0
+    )]
     pub latency_ms: u64,
 
     /// Random extra latency per call, from 0 up to this many milliseconds.
-    #[arg(long = "jitter-ms", env = "ECSDECK_SANDBOX_JITTER_MS", default_value_t = 0)]
+    #[arg(
+        long = "jitter-ms",
+        env = "ECSDECK_SANDBOX_JITTER_MS",
+        default_value_t = 0
+    )]
     pub jitter_ms: u64,
 
     /// `none`, or `aws`: token buckets per action group at AWS's published
@@ -58,7 +66,11 @@ impl Default for SandboxOptions {
 impl SandboxOptions {
     pub fn to_config(&self) -> SandboxConfig {
         SandboxConfig {
-            speed: if self.speed.is_finite() && self.speed > 0.0 { self.speed } else { 1.0 },
+            speed: if self.speed.is_finite() && self.speed > 0.0 {
+                self.speed
+            } else {
+                1.0
+            },
             seed: self.seed,
             latency_ms: self.latency_ms,
             jitter_ms: self.jitter_ms,
@@ -81,7 +93,9 @@ fn parse_throttle(s: &str) -> Result<Throttle, String> {
 fn parse_rate(s: &str) -> Result<f64, String> {
     match f64::from_str(s) {
         Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
-        _ => Err(format!("expected a fraction between 0.0 and 1.0, got `{s}`")),
+        _ => Err(format!(
+            "expected a fraction between 0.0 and 1.0, got `{s}`"
+        )),
     }
 }
 
@@ -92,7 +106,9 @@ fn parse_fleet(s: &str) -> Result<Fleet, String> {
         "empty" => Ok(Fleet::Empty),
         _ => match lower.strip_prefix("large:").map(usize::from_str) {
             Some(Ok(n)) if (1..=5000).contains(&n) => Ok(Fleet::Large(n)),
-            _ => Err(format!("expected `seeded`, `empty` or `large:N` (1 ≤ N ≤ 5000), got `{s}`")),
+            _ => Err(format!(
+                "expected `seeded`, `empty` or `large:N` (1 ≤ N ≤ 5000), got `{s}`"
+            )),
         },
     }
 }
@@ -110,7 +126,17 @@ mod tests {
 
     #[test]
     fn flags_parse_into_a_config() {
-        let cli = Cli::parse_from(["x", "--speed", "30", "--throttle", "aws", "--fleet", "large:250", "--fault-rate", "0.1"]);
+        let cli = Cli::parse_from([
+            "x",
+            "--speed",
+            "30",
+            "--throttle",
+            "aws",
+            "--fleet",
+            "large:250",
+            "--fault-rate",
+            "0.1",
+        ]);
         let c = cli.sandbox.to_config();
         assert_eq!(c.speed, 30.0);
         assert_eq!(c.throttle, Throttle::Aws);

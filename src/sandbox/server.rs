@@ -171,7 +171,11 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     let cfg = &shared.config;
     let (delay, fault, stall) = {
         let mut rng = lock(&shared.chaos);
-        let jitter = if cfg.jitter_ms > 0 { rng.random_range(0..=cfg.jitter_ms) } else { 0 };
+        let jitter = if cfg.jitter_ms > 0 {
+            rng.random_range(0..=cfg.jitter_ms)
+        } else {
+            0
+        };
         let fault = cfg.fault_rate > 0.0 && rng.random_bool(cfg.fault_rate.clamp(0.0, 1.0));
         (cfg.latency_ms + jitter, fault, rng.random_bool(0.3))
     };
@@ -192,7 +196,11 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             _ => "ServerException",
         };
         let status = if kind == "ServerException" { 500 } else { 503 };
-        return error_response(&ApiError::new(status, kind, "We encountered an internal error. Please try again."));
+        return error_response(&ApiError::new(
+            status,
+            kind,
+            "We encountered an internal error. Please try again.",
+        ));
     }
     let input: Value = if body.is_empty() {
         json!({})

@@ -12,16 +12,25 @@ use std::time::Instant;
 /// (bucket name, burst, refill per second) for one call.
 pub fn limits(service: &str, op: &str) -> (String, f64, f64) {
     let (group, burst, rate) = match (service, op) {
-        ("ecs", "DescribeClusters" | "ListClusters" | "ListContainerInstances" | "DescribeContainerInstances") => {
-            ("cluster-read", 100.0, 20.0)
-        }
-        ("ecs", "DescribeServices" | "ListServices" | "ListServiceDeployments" | "DescribeServiceDeployments") => {
-            ("service-read", 100.0, 20.0)
-        }
+        (
+            "ecs",
+            "DescribeClusters"
+            | "ListClusters"
+            | "ListContainerInstances"
+            | "DescribeContainerInstances",
+        ) => ("cluster-read", 100.0, 20.0),
+        (
+            "ecs",
+            "DescribeServices"
+            | "ListServices"
+            | "ListServiceDeployments"
+            | "DescribeServiceDeployments",
+        ) => ("service-read", 100.0, 20.0),
         ("ecs", "DescribeTasks" | "ListTasks") => ("task-read", 100.0, 20.0),
-        ("ecs", "DescribeTaskDefinition" | "ListTaskDefinitions" | "ListTaskDefinitionFamilies") => {
-            ("task-definition-read", 100.0, 20.0)
-        }
+        (
+            "ecs",
+            "DescribeTaskDefinition" | "ListTaskDefinitions" | "ListTaskDefinitionFamilies",
+        ) => ("task-definition-read", 100.0, 20.0),
         ("ecs", "UpdateService") => ("UpdateService", 50.0, 5.0),
         ("ecs", "RegisterTaskDefinition") => ("RegisterTaskDefinition", 20.0, 1.0),
         ("ecs", "RunTask") => ("RunTask", 100.0, 40.0),
@@ -61,7 +70,12 @@ impl Buckets {
         let (name, burst, rate) = limits(service, op);
         let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        let b = map.entry(name).or_insert(Bucket { tokens: burst, burst, rate, last: now });
+        let b = map.entry(name).or_insert(Bucket {
+            tokens: burst,
+            burst,
+            rate,
+            last: now,
+        });
         let elapsed = now.duration_since(b.last).as_secs_f64();
         b.tokens = (b.tokens + elapsed * b.rate).min(b.burst);
         b.last = now;
@@ -81,8 +95,13 @@ mod tests {
     #[test]
     fn a_bucket_allows_its_burst_then_refuses() {
         let b = Buckets::default();
-        let allowed = (0..60).filter(|_| b.try_take("ecs", "UpdateService")).count();
+        let allowed = (0..60)
+            .filter(|_| b.try_take("ecs", "UpdateService"))
+            .count();
         assert!((50..=51).contains(&allowed), "allowed {allowed}");
-        assert!(b.try_take("ecs", "DescribeServices"), "other groups are separate");
+        assert!(
+            b.try_take("ecs", "DescribeServices"),
+            "other groups are separate"
+        );
     }
 }

@@ -35,7 +35,10 @@ pub fn container_instance_arn(cluster: &str, id: &str) -> String {
 
 pub fn service_deployment_arn(cluster: &str, service: &str, deployment_id: &str) -> String {
     let short = deployment_id.trim_start_matches("ecs-svc/");
-    format!("{}:service-deployment/{cluster}/{service}/{short}", prefix())
+    format!(
+        "{}:service-deployment/{cluster}/{service}/{short}",
+        prefix()
+    )
 }
 
 pub fn service_revision_arn(cluster: &str, service: &str, deployment_id: &str) -> String {
@@ -144,17 +147,24 @@ pub fn bool_field(body: &Value, name: &str) -> Option<bool> {
 pub fn int_field(body: &Value, name: &str) -> Result<Option<i64>, ApiError> {
     match body.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| ApiError::new(400, "SerializationException", format!("{name} must be an integer"))),
+        Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+            ApiError::new(
+                400,
+                "SerializationException",
+                format!("{name} must be an integer"),
+            )
+        }),
     }
 }
 
 pub fn str_list(body: &Value, name: &str) -> Vec<String> {
     body.get(name)
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -51,14 +51,22 @@ pub fn cluster_json(c: &Cluster, body: &Value) -> Value {
         ]);
     }
     if includes(body, "SETTINGS") {
-        let value = if c.container_insights { "enabled" } else { "disabled" };
+        let value = if c.container_insights {
+            "enabled"
+        } else {
+            "disabled"
+        };
         v["settings"] = json!([{ "name": "containerInsights", "value": value }]);
     }
     if includes(body, "TAGS") {
         v["tags"] = render::tags(&c.tags);
     }
-    if c.capacity_providers.iter().any(|p| p.starts_with("FARGATE")) {
-        v["defaultCapacityProviderStrategy"] = json!([{ "capacityProvider": "FARGATE", "weight": 1, "base": 0 }]);
+    if c.capacity_providers
+        .iter()
+        .any(|p| p.starts_with("FARGATE"))
+    {
+        v["defaultCapacityProviderStrategy"] =
+            json!([{ "capacityProvider": "FARGATE", "weight": 1, "base": 0 }]);
     }
     v
 }
@@ -101,19 +109,33 @@ pub fn list_tags(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         .map(|(k, _)| k)
         .ok_or_else(|| ApiError::invalid(format!("Invalid resource ARN: {resource}")))?;
     let tags = match kind {
-        "cluster" => ecs.clusters.get(&arn::cluster_name(Some(resource))?).map(|c| c.tags.clone()),
+        "cluster" => ecs
+            .clusters
+            .get(&arn::cluster_name(Some(resource))?)
+            .map(|c| c.tags.clone()),
         "service" => {
             let (c, s) = arn::service_ref(resource);
-            ecs.clusters.get(&c.unwrap_or_default()).and_then(|c| c.services.get(&s)).map(|s| s.tags.clone())
+            ecs.clusters
+                .get(&c.unwrap_or_default())
+                .and_then(|c| c.services.get(&s))
+                .map(|s| s.tags.clone())
         }
         "task" => {
             let (c, t) = arn::task_ref(resource);
-            ecs.clusters.get(&c.unwrap_or_default()).and_then(|c| c.tasks.get(&t)).map(|t| t.tags.clone())
+            ecs.clusters
+                .get(&c.unwrap_or_default())
+                .and_then(|c| c.tasks.get(&t))
+                .map(|t| t.tags.clone())
         }
-        "task-definition" => task_definitions::find_by_arn(&ecs.task_defs, resource).map(|d| d.tags.clone()),
+        "task-definition" => {
+            task_definitions::find_by_arn(&ecs.task_defs, resource).map(|d| d.tags.clone())
+        }
         "container-instance" => {
             let (c, i) = arn::container_instance_ref(resource);
-            ecs.clusters.get(&c.unwrap_or_default()).and_then(|c| c.instances.get(&i)).map(|_| Vec::new())
+            ecs.clusters
+                .get(&c.unwrap_or_default())
+                .and_then(|c| c.instances.get(&i))
+                .map(|_| Vec::new())
         }
         _ => None,
     };
@@ -132,7 +154,10 @@ pub fn list_instances(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         .map(|i| i.arn.clone())
         .collect();
     let (page, next) = pagination::page("ListContainerInstances", body, &arns, 100, 100)?;
-    Ok(render::with_token(json!({ "containerInstanceArns": page }), next))
+    Ok(render::with_token(
+        json!({ "containerInstanceArns": page }),
+        next,
+    ))
 }
 
 /// DescribeContainerInstances.
@@ -142,7 +167,9 @@ pub fn describe_instances(ecs: &EcsState, body: &Value) -> Result<Value, ApiErro
         return Err(ApiError::invalid("containerInstances can not be empty."));
     }
     if refs.len() > 100 {
-        return Err(ApiError::invalid("containerInstances can have at most 100 items."));
+        return Err(ApiError::invalid(
+            "containerInstances can have at most 100 items.",
+        ));
     }
     let c = super::services::cluster(ecs, body)?;
     let mut out = Vec::new();
@@ -150,12 +177,16 @@ pub fn describe_instances(ecs: &EcsState, body: &Value) -> Result<Value, ApiErro
     for r in &refs {
         let (_, id) = arn::container_instance_ref(r);
         let Some(ci) = c.instances.get(&id) else {
-            failures.push(render::failure(&arn::container_instance_arn(&c.name, &id), "MISSING"));
+            failures.push(render::failure(
+                &arn::container_instance_arn(&c.name, &id),
+                "MISSING",
+            ));
             continue;
         };
         let (used_cpu, used_mem) = super::lifecycle::used_by(&c.tasks, &ci.arn);
         let on_it = c.tasks.values().filter(|t| {
-            t.container_instance.as_deref() == Some(ci.arn.as_str()) && t.desired_status == "RUNNING"
+            t.container_instance.as_deref() == Some(ci.arn.as_str())
+                && t.desired_status == "RUNNING"
         });
         let (mut running, mut pending) = (0, 0);
         for t in on_it {

@@ -12,8 +12,12 @@ use crate::sandbox::error::ApiError;
 /// Deployments as the ServiceDeployment API lists them (a circuit-breaker
 /// rollback is part of the deployment it rolls back), newest first.
 fn visible(svc: &Service) -> Vec<&Deployment> {
-    let mut all: Vec<&Deployment> =
-        svc.history.iter().chain(svc.deployments.iter()).filter(|d| d.rollback_of.is_none()).collect();
+    let mut all: Vec<&Deployment> = svc
+        .history
+        .iter()
+        .chain(svc.deployments.iter())
+        .filter(|d| d.rollback_of.is_none())
+        .collect();
     all.sort_by_key(|d| std::cmp::Reverse(d.created_ms));
     all
 }
@@ -49,8 +53,11 @@ fn full(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
         o.remove("targetServiceRevisionArn");
     }
     let all: Vec<&Deployment> = svc.history.iter().chain(svc.deployments.iter()).collect();
-    let sources: Vec<Value> =
-        all.iter().filter(|s| d.sources.contains(&s.id)).map(|s| revision(c, svc, s)).collect();
+    let sources: Vec<Value> = all
+        .iter()
+        .filter(|s| d.sources.contains(&s.id))
+        .map(|s| revision(c, svc, s))
+        .collect();
     v["sourceServiceRevisions"] = json!(sources);
     v["targetServiceRevision"] = revision(c, svc, d);
     v["updatedAt"] = ts(d.updated_ms);
@@ -70,7 +77,10 @@ fn full(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
         "failureCount": d.failed_tasks,
         "threshold": rollout::breaker_threshold(d.desired),
     });
-    if let Some(rb) = all.iter().find(|r| r.rollback_of.as_deref() == Some(d.id.as_str())) {
+    if let Some(rb) = all
+        .iter()
+        .find(|r| r.rollback_of.as_deref() == Some(d.id.as_str()))
+    {
         v["rollback"] = json!({
             "reason": "ECS deployment circuit breaker: tasks failed to start.",
             "startedAt": ts(rb.created_ms),
@@ -94,14 +104,24 @@ pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         .map(|d| brief(c, svc, d))
         .collect();
     let (page, next) = pagination::page("ListServiceDeployments", body, &items, 20, 100)?;
-    Ok(render::with_token(json!({ "serviceDeployments": page }), next))
+    Ok(render::with_token(
+        json!({ "serviceDeployments": page }),
+        next,
+    ))
 }
 
-fn locate<'a>(ecs: &'a EcsState, sd_arn: &str) -> Option<(&'a Cluster, &'a Service, &'a Deployment)> {
+fn locate<'a>(
+    ecs: &'a EcsState,
+    sd_arn: &str,
+) -> Option<(&'a Cluster, &'a Service, &'a Deployment)> {
     let (c, s, id) = arn::service_deployment_ref(sd_arn)?;
     let c = ecs.clusters.get(&c)?;
     let svc = c.services.get(&s)?;
-    let d = svc.history.iter().chain(svc.deployments.iter()).find(|d| d.id == id)?;
+    let d = svc
+        .history
+        .iter()
+        .chain(svc.deployments.iter())
+        .find(|d| d.id == id)?;
     Some((c, svc, d))
 }
 
@@ -111,7 +131,9 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         return Err(ApiError::invalid("serviceDeploymentArns can not be empty."));
     }
     if arns.len() > 20 {
-        return Err(ApiError::invalid("serviceDeploymentArns can have at most 20 items."));
+        return Err(ApiError::invalid(
+            "serviceDeploymentArns can have at most 20 items.",
+        ));
     }
     let mut out = Vec::new();
     let mut failures = Vec::new();
@@ -130,14 +152,35 @@ pub fn stop(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiErro
     if stop_type != "ROLLBACK" && stop_type != "ABORT" {
         return Err(ApiError::invalid(format!("Invalid stopType: {stop_type}")));
     }
-    let not_found = || ApiError::new(400, "ServiceDeploymentNotFoundException", "The service deployment does not exist.");
+    let not_found = || {
+        ApiError::new(
+            400,
+            "ServiceDeploymentNotFoundException",
+            "The service deployment does not exist.",
+        )
+    };
     let (cluster, service, id) = arn::service_deployment_ref(&sd_arn).ok_or_else(not_found)?;
     let EcsState { clusters, rng, .. } = ecs;
-    let svc = clusters.get_mut(&cluster).and_then(|c| c.services.get_mut(&service)).ok_or_else(not_found)?;
-    let is_primary = svc.deployments.first().is_some_and(|d| d.id == id && d.rollout_state == "IN_PROGRESS");
+    let svc = clusters
+        .get_mut(&cluster)
+        .and_then(|c| c.services.get_mut(&service))
+        .ok_or_else(not_found)?;
+    let is_primary = svc
+        .deployments
+        .first()
+        .is_some_and(|d| d.id == id && d.rollout_state == "IN_PROGRESS");
     if !is_primary {
-        if svc.history.iter().chain(svc.deployments.iter()).any(|d| d.id == id) {
-            return Err(ApiError::new(400, "ConflictException", "The service deployment is not in progress."));
+        if svc
+            .history
+            .iter()
+            .chain(svc.deployments.iter())
+            .any(|d| d.id == id)
+        {
+            return Err(ApiError::new(
+                400,
+                "ConflictException",
+                "The service deployment is not in progress.",
+            ));
         }
         return Err(not_found());
     }
@@ -148,7 +191,11 @@ pub fn stop(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiErro
         .find(|d| d.rollout_state == "COMPLETED")
         .map(|d| (d.id.clone(), d.task_definition.clone()));
     let Some((good_id, td)) = target else {
-        return Err(ApiError::new(400, "ConflictException", "There is no completed deployment to roll back to."));
+        return Err(ApiError::new(
+            400,
+            "ConflictException",
+            "There is no completed deployment to roll back to.",
+        ));
     };
     if let Some(p) = svc.deployments.first_mut() {
         p.rollout_state = "FAILED".to_string();
@@ -159,7 +206,12 @@ pub fn stop(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiErro
         p.finished_ms = Some(now);
     }
     let name = svc.name.clone();
-    rollout::event(svc, rng, now, format!("(service {name}) rolling back to deployment {good_id}."));
+    rollout::event(
+        svc,
+        rng,
+        now,
+        format!("(service {name}) rolling back to deployment {good_id}."),
+    );
     rollout::start_deployment(svc, rng, &td, Some(id), now);
     Ok(json!({ "serviceDeploymentArn": sd_arn }))
 }

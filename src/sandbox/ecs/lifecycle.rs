@@ -1,7 +1,7 @@
 //! One task's life: creation (placement, fate), the ECS lifecycle states
 //! with their delays, and stopping.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -9,7 +9,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::arn;
-use super::model::{Container, ContainerInstance, Fate, LogTarget, Scenario, Task, TaskDef, TaskStatus};
+use super::model::{
+    Container, ContainerInstance, Fate, LogTarget, Scenario, Task, TaskDef, TaskStatus,
+};
 use crate::sandbox::ecr::EcrStore;
 use crate::sandbox::loggen::{CrashKind, LogGen, LogProfile};
 
@@ -49,7 +51,35 @@ impl Default for TaskTimings {
 impl TaskTimings {
     pub fn delay(&self, rng: &mut StdRng, base: i64) -> i64 {
         let extra = base * self.jitter_pct.max(0) / 100;
-        base + if extra > 0 { rng.random_range(0..=extra) } else { 0 }
+        base + if extra > 0 {
+            rng.random_range(0..=extra)
+        } else {
+            0
+        }
+    }
+}
+
+/// Which images can be pulled: those in the sandbox's ECR, plus those the
+/// seeded fleet pushed (kept here too, so ECS does not depend on how ECR
+/// stores them). Images from other registries always pull.
+#[derive(Clone, Copy)]
+pub struct Images<'a> {
+    pub ecr: &'a EcrStore,
+    /// `repository:tag` and `repository@digest` keys.
+    pub seeded: &'a BTreeSet<String>,
+}
+
+impl Images<'_> {
+    /// Whether `image` (a full image reference) can be pulled.
+    pub fn pullable(&self, image: &str) -> bool {
+        match arn::ecr_image(image) {
+            None => true,
+            Some((repo, tag)) => {
+                let sep = if tag.starts_with("sha256:") { '@' } else { ':' };
+                self.seeded.contains(&format!("{repo}{sep}{tag}"))
+                    || self.ecr.image_exists(&repo, &tag)
+            }
+        }
     }
 }
 
@@ -78,7 +108,9 @@ pub struct NewTask<'a> {
 }
 
 pub fn hex_id(rng: &mut StdRng, len: usize) -> String {
-    (0..len).map(|_| char::from_digit(rng.random_range(0..16u32), 16).unwrap_or('0')).collect()
+    (0..len)
+        .map(|_| char::from_digit(rng.random_range(0..16u32), 16).unwrap_or('0'))
+        .collect()
 }
 
 /// The digest the sandbox uses for `image` (stable, so ECR and ECS agree).
@@ -138,17 +170,27 @@ pub fn place(
 pub fn used_by(tasks: &BTreeMap<String, Task>, instance_arn: &str) -> (i64, i64) {
     tasks
         .values()
-        .filter(|t| t.last_status != TaskStatus::Stopped && t.container_instance.as_deref() == Some(instance_arn))
+        .filter(|t| {
+            t.last_status != TaskStatus::Stopped
+                && t.container_instance.as_deref() == Some(instance_arn)
+        })
         .fold((0, 0), |(c, m), t| (c + t.cpu_units, m + t.memory_mib))
 }
 
 /// (cpu units, memory MiB) a task definition needs.
 pub fn task_size(def: &TaskDef) -> (i64, i64) {
-    let containers = def.body.get("containerDefinitions").and_then(Value::as_array);
+    let containers = def
+        .body
+        .get("containerDefinitions")
+        .and_then(Value::as_array);
     let sum = |f: &dyn Fn(&Value) -> i64| containers.map(|cs| cs.iter().map(f).sum()).unwrap_or(0);
     let cpu = num(&def.body, "cpu").unwrap_or_else(|| sum(&|c| num(c, "cpu").unwrap_or(0)));
     let mem = num(&def.body, "memory").unwrap_or_else(|| {
-        sum(&|c| num(c, "memory").or_else(|| num(c, "memoryReservation")).unwrap_or(0))
+        sum(&|c| {
+            num(c, "memory")
+                .or_else(|| num(c, "memoryReservation"))
+                .unwrap_or(0)
+        })
     });
     (cpu, mem)
 }
@@ -158,7 +200,7 @@ pub fn task_size(def: &TaskDef) -> (i64, i64) {
 pub fn create(
     rng: &mut StdRng,
     timings: &TaskTimings,
-    ecr: &EcrStore,
+    images: Images<'_>,
     spec: NewTask<'_>,
     instance: Option<(&str, &str)>,
     now: i64,
@@ -167,16 +209,25 @@ pub fn create(
     let (cpu_units, memory_mib) = task_size(spec.def);
     let mut containers = Vec::new();
     let mut pull_failure = None;
-    let defs = spec.def.body.get("containerDefinitions").and_then(Value::as_array);
+    let defs = spec
+        .def
+        .body
+        .get("containerDefinitions")
+        .and_then(Value::as_array);
     for c in defs.into_iter().flatten() {
-        let name = c.get("name").and_then(Value::as_str).unwrap_or("app").to_string();
-        let image = c.get("image").and_then(Value::as_str).unwrap_or("").to_string();
-        if pull_failure.is_none()
-            && let Some((repo, tag)) = arn::ecr_image(&image)
-            && !ecr.image_exists(&repo, &tag)
-        {
+        let name = c
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("app")
+            .to_string();
+        let image = c
+            .get("image")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if pull_failure.is_none() && !images.pullable(&image) {
             pull_failure = Some(format!(
-                "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref {image}: {image}: not found"
+                "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
             ));
         }
         let log = log_target(c, &name, &id, &image, rng);
@@ -218,9 +269,15 @@ pub fn create(
         Some((_, az)) => az.to_string(),
         None => ["us-east-1a", "us-east-1b", "us-east-1c"][rng.random_range(0..3)].to_string(),
     };
-    let private_ip = format!("10.0.{}.{}", rng.random_range(0..64u32), rng.random_range(2..250u32));
+    let private_ip = format!(
+        "10.0.{}.{}",
+        rng.random_range(0..64u32),
+        rng.random_range(2..250u32)
+    );
     let cpu = num(&spec.def.body, "cpu").unwrap_or(cpu_units).to_string();
-    let memory = num(&spec.def.body, "memory").unwrap_or(memory_mib).to_string();
+    let memory = num(&spec.def.body, "memory")
+        .unwrap_or(memory_mib)
+        .to_string();
     Task {
         arn: arn::task_arn(spec.cluster, &id),
         cluster: spec.cluster.to_string(),
@@ -260,26 +317,45 @@ pub fn create(
     }
 }
 
-fn log_target(c: &Value, name: &str, task_id: &str, image: &str, rng: &mut StdRng) -> Option<LogTarget> {
+fn log_target(
+    c: &Value,
+    name: &str,
+    task_id: &str,
+    image: &str,
+    rng: &mut StdRng,
+) -> Option<LogTarget> {
     let lc = c.get("logConfiguration")?;
     if lc.get("logDriver").and_then(Value::as_str) != Some("awslogs") {
         return None;
     }
     let opts = lc.get("options")?;
-    let group = opts.get("awslogs-group").and_then(Value::as_str)?.to_string();
-    let prefix = opts.get("awslogs-stream-prefix").and_then(Value::as_str).unwrap_or("ecs");
+    let group = opts
+        .get("awslogs-group")
+        .and_then(Value::as_str)?
+        .to_string();
+    let prefix = opts
+        .get("awslogs-stream-prefix")
+        .and_then(Value::as_str)
+        .unwrap_or("ecs");
     let profile = profile_for(name, image);
     Some(LogTarget {
         group,
         stream: format!("{prefix}/{name}/{task_id}"),
         profile,
-        gen: LogGen::new(profile, rng.random()),
+        generator: LogGen::new(profile, rng.random()),
         logged_until_ms: 0,
     })
 }
 
 /// Asks a task to stop (StopTask, scale-in, a failed health check).
-pub fn request_stop(task: &mut Task, rng: &mut StdRng, timings: &TaskTimings, code: &str, reason: &str, now: i64) {
+pub fn request_stop(
+    task: &mut Task,
+    rng: &mut StdRng,
+    timings: &TaskTimings,
+    code: &str,
+    reason: &str,
+    now: i64,
+) {
     if task.desired_status == "STOPPED" {
         return;
     }

@@ -8,6 +8,7 @@ pub mod deployments;
 pub mod lifecycle;
 pub mod model;
 pub mod pagination;
+pub mod reconcile;
 pub mod render;
 pub mod rollout;
 pub mod scheduler;
@@ -18,7 +19,7 @@ pub mod task_definitions;
 pub mod tasks;
 pub mod transitions;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -37,6 +38,8 @@ pub struct EcsState {
     /// Revisions by family, oldest first.
     pub task_defs: BTreeMap<String, Vec<TaskDef>>,
     pub schedules: Vec<Schedule>,
+    /// Images the seeded fleet pushed (`repo:tag`, `repo@digest`).
+    pub seeded_images: BTreeSet<String>,
     pub rng: StdRng,
     pub timings: TaskTimings,
     /// Simulated time the scheduler has reached.
@@ -57,6 +60,7 @@ impl EcsState {
             clusters: BTreeMap::new(),
             task_defs: BTreeMap::new(),
             schedules: Vec::new(),
+            seeded_images: BTreeSet::new(),
             rng: StdRng::seed_from_u64(seed),
             timings,
             advanced_to_ms: now_ms,
@@ -92,7 +96,9 @@ pub fn handle(world: &mut World, op: &str, body: &Value, now: i64) -> Result<Val
         _ => Err(ApiError::new(
             400,
             "UnknownOperationException",
-            format!("AmazonEC2ContainerServiceV20141113.{op} is not supported by the ecsdeck sandbox"),
+            format!(
+                "AmazonEC2ContainerServiceV20141113.{op} is not supported by the ecsdeck sandbox"
+            ),
         )),
     }
 }

@@ -164,11 +164,18 @@ impl TaskStatus {
 pub enum Fate {
     Healthy,
     /// The image cannot be pulled: fails in PENDING.
-    PullFails { reason: String },
+    PullFails {
+        reason: String,
+    },
     /// The essential container dies after running this long.
-    Dies { after_ms: i64, kind: CrashKind },
+    Dies {
+        after_ms: i64,
+        kind: CrashKind,
+    },
     /// A batch job: exits 0 after running this long.
-    Completes { after_ms: i64 },
+    Completes {
+        after_ms: i64,
+    },
 }
 
 #[derive(Debug)]
@@ -235,7 +242,7 @@ pub struct LogTarget {
     pub group: String,
     pub stream: String,
     pub profile: LogProfile,
-    pub gen: LogGen,
+    pub generator: LogGen,
     pub logged_until_ms: i64,
 }
 

@@ -70,6 +70,7 @@ pub fn page<T: Clone>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -10,7 +10,11 @@ pub fn ts(ms: i64) -> Value {
 }
 
 pub fn tags(tags: &Tags) -> Value {
-    Value::Array(tags.iter().map(|(k, v)| json!({ "key": k, "value": v })).collect())
+    Value::Array(
+        tags.iter()
+            .map(|(k, v)| json!({ "key": k, "value": v }))
+            .collect(),
+    )
 }
 
 pub fn parse_tags(v: Option<&Value>) -> Tags {

@@ -9,24 +9,44 @@ use super::lifecycle::hex_id;
 use super::model::{Deployment, MAX_EVENTS, Service, ServiceEvent};
 
 pub fn deployment_id(rng: &mut StdRng) -> String {
-    format!("ecs-svc/{}", rng.random_range(1_000_000_000_000_000_000u64..9_999_999_999_999_999_999u64))
+    format!(
+        "ecs-svc/{}",
+        rng.random_range(1_000_000_000_000_000_000u64..9_999_999_999_999_999_999u64)
+    )
 }
 
 pub fn uuid(rng: &mut StdRng) -> String {
     let h = hex_id(rng, 32);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// Adds an event, newest first, keeping the last 100.
 pub fn event(svc: &mut Service, rng: &mut StdRng, now: i64, message: String) {
     let id = uuid(rng);
-    svc.events.push_front(ServiceEvent { id, created_ms: now, message });
+    svc.events.push_front(ServiceEvent {
+        id,
+        created_ms: now,
+        message,
+    });
     svc.events.truncate(MAX_EVENTS);
 }
 
 /// Starts a new PRIMARY deployment of `task_definition`; the current ones
 /// become ACTIVE and drain.
-pub fn start_deployment(svc: &mut Service, rng: &mut StdRng, task_definition: &str, rollback_of: Option<String>, now: i64) -> String {
+pub fn start_deployment(
+    svc: &mut Service,
+    rng: &mut StdRng,
+    task_definition: &str,
+    rollback_of: Option<String>,
+    now: i64,
+) -> String {
     let id = deployment_id(rng);
     let mut sources = Vec::new();
     for d in &mut svc.deployments {
@@ -74,7 +94,9 @@ pub fn breaker_threshold(desired: i32) -> i32 {
 
 /// Trips the circuit breaker if the PRIMARY deployment failed too often.
 pub fn check_breaker(svc: &mut Service, rng: &mut StdRng, now: i64) {
-    let Some(p) = svc.deployments.first() else { return };
+    let Some(p) = svc.deployments.first() else {
+        return;
+    };
     if p.rollout_state != "IN_PROGRESS"
         || !p.config.breaker_enable
         || p.failed_tasks < breaker_threshold(p.desired.max(svc.desired))
@@ -90,11 +112,23 @@ pub fn check_breaker(svc: &mut Service, rng: &mut StdRng, now: i64) {
         p.breaker_triggered = true;
         p.updated_ms = now;
         p.finished_ms = Some(now);
-        p.sd_status = if rollback { "ROLLBACK_IN_PROGRESS" } else { "STOPPED" }.to_string();
+        p.sd_status = if rollback {
+            "ROLLBACK_IN_PROGRESS"
+        } else {
+            "STOPPED"
+        }
+        .to_string();
         p.sd_reason = Some("ECS deployment circuit breaker: tasks failed to start.".to_string());
     }
     let name = svc.name.clone();
-    event(svc, rng, now, format!("(service {name}) (deployment {failed_id}) deployment failed: tasks failed to start."));
+    event(
+        svc,
+        rng,
+        now,
+        format!(
+            "(service {name}) (deployment {failed_id}) deployment failed: tasks failed to start."
+        ),
+    );
     if let Some(orig) = was_rollback_of {
         mark(svc, &orig, "ROLLBACK_FAILED", now);
     }
@@ -108,7 +142,12 @@ pub fn check_breaker(svc: &mut Service, rng: &mut StdRng, now: i64) {
         .find(|d| d.rollout_state == "COMPLETED")
         .map(|d| (d.id.clone(), d.task_definition.clone()));
     if let Some((good_id, td)) = target {
-        event(svc, rng, now, format!("(service {name}) rolling back to deployment {good_id}."));
+        event(
+            svc,
+            rng,
+            now,
+            format!("(service {name}) rolling back to deployment {good_id}."),
+        );
         start_deployment(svc, rng, &td, Some(failed_id), now);
     }
 }
@@ -125,7 +164,14 @@ fn mark(svc: &mut Service, id: &str, sd_status: &str, now: i64) {
 
 /// Completes the PRIMARY deployment once its tasks run and the old ones are
 /// gone; writes the steady-state event.
-pub fn check_completion(svc: &mut Service, rng: &mut StdRng, primary_running: i32, alive_total: i32, old_alive: i32, now: i64) {
+pub fn check_completion(
+    svc: &mut Service,
+    rng: &mut StdRng,
+    primary_running: i32,
+    alive_total: i32,
+    old_alive: i32,
+    now: i64,
+) {
     let d = svc.desired;
     if svc.deployments.is_empty() || primary_running != d || old_alive != 0 {
         return;
@@ -155,10 +201,20 @@ pub fn check_completion(svc: &mut Service, rng: &mut StdRng, primary_running: i3
         if let Some(orig) = rollback_of {
             mark(svc, &orig, "ROLLBACK_SUCCESSFUL", now);
         }
-        event(svc, rng, now, format!("(service {name}) (deployment {id}) deployment completed."));
+        event(
+            svc,
+            rng,
+            now,
+            format!("(service {name}) (deployment {id}) deployment completed."),
+        );
     }
     if !svc.steady && alive_total == d {
         svc.steady = true;
-        event(svc, rng, now, format!("(service {name}) has reached a steady state."));
+        event(
+            svc,
+            rng,
+            now,
+            format!("(service {name}) has reached a steady state."),
+        );
     }
 }

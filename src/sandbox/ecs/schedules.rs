@@ -45,7 +45,11 @@ pub fn launch(
     let instance = if launch_type == "EC2" {
         let (cpu, mem) = lifecycle::task_size(def);
         let arn = lifecycle::place(&cluster.instances, &cluster.tasks, cpu, mem)?;
-        cluster.instances.values().find(|c| c.arn == arn).map(|c| (c.arn.clone(), c.az.clone()))
+        cluster
+            .instances
+            .values()
+            .find(|c| c.arn == arn)
+            .map(|c| (c.arn.clone(), c.az.clone()))
     } else {
         None
     };
@@ -62,23 +66,41 @@ pub fn launch(
         runtime_ms: runtime_ms.or_else(|| runtime_of(def)),
     };
     let inst = instance.as_ref().map(|(a, z)| (a.as_str(), z.as_str()));
-    let task = lifecycle::create(ctx.rng, ctx.timings, ctx.ecr, spec, inst, now);
+    let task = lifecycle::create(ctx.rng, ctx.timings, ctx.images, spec, inst, now);
     let id = task.id.clone();
     cluster.tasks.insert(id.clone(), task);
     Some(id)
 }
 
 /// Fires every schedule due by `now`.
-pub fn run_due(schedules: &mut [Schedule], clusters: &mut BTreeMap<String, Cluster>, ctx: &mut Ctx<'_>, now: i64) {
+pub fn run_due(
+    schedules: &mut [Schedule],
+    clusters: &mut BTreeMap<String, Cluster>,
+    ctx: &mut Ctx<'_>,
+    now: i64,
+) {
     for s in schedules.iter_mut() {
         while s.next_ms <= now {
             let at = s.next_ms;
             s.next_ms += s.every_ms.max(60_000);
-            let Some(def) = task_definitions::latest(ctx.task_defs, &s.family) else { continue };
-            let Some(cluster) = clusters.get_mut(&s.cluster) else { continue };
+            let Some(def) = task_definitions::latest(ctx.task_defs, &s.family) else {
+                continue;
+            };
+            let Some(cluster) = clusters.get_mut(&s.cluster) else {
+                continue;
+            };
             let def = def.clone();
             let by = Some(format!("events-rule/{}", s.rule));
-            launch(cluster, &def, &s.launch_type, by, None, Some(s.runtime_ms), ctx, at);
+            launch(
+                cluster,
+                &def,
+                &s.launch_type,
+                by,
+                None,
+                Some(s.runtime_ms),
+                ctx,
+                at,
+            );
         }
     }
 }

@@ -17,11 +17,17 @@ pub fn cluster<'a>(ecs: &'a EcsState, body: &Value) -> Result<&'a Cluster, ApiEr
 
 pub fn cluster_mut<'a>(ecs: &'a mut EcsState, body: &Value) -> Result<&'a mut Cluster, ApiError> {
     let name = arn::cluster_name(str_field(body, "cluster"))?;
-    ecs.clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)
+    ecs.clusters
+        .get_mut(&name)
+        .ok_or_else(arn::cluster_not_found)
 }
 
 /// (running, pending) tasks of a service, or of one of its deployments.
-pub fn counts(tasks: &BTreeMap<String, Task>, service: &str, deployment: Option<&str>) -> (i32, i32) {
+pub fn counts(
+    tasks: &BTreeMap<String, Task>,
+    service: &str,
+    deployment: Option<&str>,
+) -> (i32, i32) {
     let mut running = 0;
     let mut pending = 0;
     for t in tasks.values() {
@@ -50,7 +56,11 @@ fn deployment_config_json(c: &super::model::DeploymentConfig) -> Value {
 
 pub fn deployment_json(d: &Deployment, tasks: &BTreeMap<String, Task>, service: &str) -> Value {
     let (running, pending) = counts(tasks, service, Some(&d.id));
-    let desired = if d.status == "PRIMARY" { d.desired } else { running + pending };
+    let desired = if d.status == "PRIMARY" {
+        d.desired
+    } else {
+        running + pending
+    };
     let mut v = json!({
         "id": d.id,
         "status": d.status,
@@ -75,8 +85,11 @@ pub fn deployment_json(d: &Deployment, tasks: &BTreeMap<String, Task>, service: 
 
 pub fn service_json(svc: &Service, cluster: &Cluster, with_tags: bool) -> Value {
     let (running, pending) = counts(&cluster.tasks, &svc.name, None);
-    let deployments: Vec<Value> =
-        svc.deployments.iter().map(|d| deployment_json(d, &cluster.tasks, &svc.name)).collect();
+    let deployments: Vec<Value> = svc
+        .deployments
+        .iter()
+        .map(|d| deployment_json(d, &cluster.tasks, &svc.name))
+        .collect();
     let events: Vec<Value> = svc
         .events
         .iter()
@@ -112,7 +125,11 @@ pub fn service_json(svc: &Service, cluster: &Cluster, with_tags: bool) -> Value 
         v["platformFamily"] = json!("Linux");
     }
     opt(&mut v, "networkConfiguration", svc.network.clone());
-    opt(&mut v, "healthCheckGracePeriodSeconds", svc.health_check_grace_s);
+    opt(
+        &mut v,
+        "healthCheckGracePeriodSeconds",
+        svc.health_check_grace_s,
+    );
     opt(&mut v, "roleArn", svc.role_arn.clone());
     if with_tags {
         v["tags"] = render::tags(&svc.tags);
@@ -150,10 +167,16 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let mut failures = Vec::new();
     for n in &names {
         let (from_arn, name) = arn::service_ref(n);
-        let found = c.services.get(&name).filter(|_| from_arn.as_ref().is_none_or(|x| *x == c.name));
+        let found = c
+            .services
+            .get(&name)
+            .filter(|_| from_arn.as_ref().is_none_or(|x| *x == c.name));
         match found {
             Some(s) => services.push(service_json(s, c, tags)),
-            None => failures.push(render::failure(&arn::service_arn(&c.name, &name), "MISSING")),
+            None => failures.push(render::failure(
+                &arn::service_arn(&c.name, &name),
+                "MISSING",
+            )),
         }
     }
     Ok(json!({ "services": services, "failures": failures }))
@@ -163,7 +186,9 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
     let service_ref = arn::required(body, "service")?;
     let desired = arn::int_field(body, "desiredCount")?;
     if desired.is_some_and(|d| !(0..=5000).contains(&d)) {
-        return Err(ApiError::invalid("desiredCount must be between 0 and 5000."));
+        return Err(ApiError::invalid(
+            "desiredCount must be between 0 and 5000.",
+        ));
     }
     let td = match str_field(body, "taskDefinition") {
         Some(r) => Some(
@@ -178,9 +203,16 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
     let name = arn::cluster_name(str_field(body, "cluster"))?;
     let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
     let (_, svc_name) = arn::service_ref(service_ref);
-    let svc = c.services.get_mut(&svc_name).ok_or_else(arn::service_not_found)?;
+    let svc = c
+        .services
+        .get_mut(&svc_name)
+        .ok_or_else(arn::service_not_found)?;
     if svc.status != "ACTIVE" {
-        return Err(ApiError::new(400, "ServiceNotActiveException", "Service was not ACTIVE."));
+        return Err(ApiError::new(
+            400,
+            "ServiceNotActiveException",
+            "Service was not ACTIVE.",
+        ));
     }
     if let Some(dc) = body.get("deploymentConfiguration") {
         let cfg = &mut svc.deployment_config;
@@ -191,10 +223,19 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
             cfg.max_percent = n as i32;
         }
         if let Some(cb) = dc.get("deploymentCircuitBreaker") {
-            cfg.breaker_enable = cb.get("enable").and_then(Value::as_bool).unwrap_or(cfg.breaker_enable);
-            cfg.breaker_rollback = cb.get("rollback").and_then(Value::as_bool).unwrap_or(cfg.breaker_rollback);
+            cfg.breaker_enable = cb
+                .get("enable")
+                .and_then(Value::as_bool)
+                .unwrap_or(cfg.breaker_enable);
+            cfg.breaker_rollback = cb
+                .get("rollback")
+                .and_then(Value::as_bool)
+                .unwrap_or(cfg.breaker_rollback);
         }
-        if cfg.max_percent < 100 || cfg.min_healthy_percent < 0 || cfg.min_healthy_percent >= cfg.max_percent {
+        if cfg.max_percent < 100
+            || cfg.min_healthy_percent < 0
+            || cfg.min_healthy_percent >= cfg.max_percent
+        {
             return Err(ApiError::invalid(
                 "maximumPercent must be at least 100 and greater than minimumHealthyPercent.",
             ));
@@ -214,6 +255,9 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
         let td = td.unwrap_or_else(|| svc.task_definition.clone());
         rollout::start_deployment(svc, rng, &td, None, now);
     }
-    let svc = c.services.get(&svc_name).ok_or_else(arn::service_not_found)?;
+    let svc = c
+        .services
+        .get(&svc_name)
+        .ok_or_else(arn::service_not_found)?;
     Ok(json!({ "service": service_json(svc, c, false) }))
 }

@@ -10,7 +10,10 @@ use super::model::{Tags, TaskDef};
 use super::{EcsState, pagination, render};
 use crate::sandbox::error::ApiError;
 
-pub fn find_by_arn<'a>(defs: &'a BTreeMap<String, Vec<TaskDef>>, td_arn: &str) -> Option<&'a TaskDef> {
+pub fn find_by_arn<'a>(
+    defs: &'a BTreeMap<String, Vec<TaskDef>>,
+    td_arn: &str,
+) -> Option<&'a TaskDef> {
     let (family, rev) = arn::task_def_ref(td_arn).ok()?;
     let revs = defs.get(&family)?;
     match rev {
@@ -20,29 +23,57 @@ pub fn find_by_arn<'a>(defs: &'a BTreeMap<String, Vec<TaskDef>>, td_arn: &str) -
 }
 
 pub fn latest<'a>(defs: &'a BTreeMap<String, Vec<TaskDef>>, family: &str) -> Option<&'a TaskDef> {
-    defs.get(family)?.iter().rev().find(|d| d.status == "ACTIVE")
+    defs.get(family)?
+        .iter()
+        .rev()
+        .find(|d| d.status == "ACTIVE")
 }
 
 /// Resolves `family`, `family:rev` or an ARN, as UpdateService/RunTask do.
-pub fn resolve<'a>(defs: &'a BTreeMap<String, Vec<TaskDef>>, reference: &str) -> Result<&'a TaskDef, ApiError> {
+pub fn resolve<'a>(
+    defs: &'a BTreeMap<String, Vec<TaskDef>>,
+    reference: &str,
+) -> Result<&'a TaskDef, ApiError> {
     arn::task_def_ref(reference)?;
-    find_by_arn(defs, reference)
-        .ok_or_else(|| ApiError::new(400, "ClientException", "Unable to describe task definition."))
+    find_by_arn(defs, reference).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "ClientException",
+            "Unable to describe task definition.",
+        )
+    })
 }
 
 /// Registers a new revision of `body["family"]`.
-pub fn register(ecs: &mut EcsState, mut body: Value, tags: Tags, now: i64) -> Result<TaskDef, ApiError> {
+pub fn register(
+    ecs: &mut EcsState,
+    mut body: Value,
+    tags: Tags,
+    now: i64,
+) -> Result<TaskDef, ApiError> {
     let family = arn::required(&body, "family")?.to_string();
     let containers = body.get("containerDefinitions").and_then(Value::as_array);
     if containers.is_none_or(|c| c.is_empty()) {
-        return Err(ApiError::new(400, "ClientException", "Container list cannot be empty."));
+        return Err(ApiError::new(
+            400,
+            "ClientException",
+            "Container list cannot be empty.",
+        ));
     }
     for c in containers.into_iter().flatten() {
         if str_field(c, "name").is_none_or(str::is_empty) {
-            return Err(ApiError::new(400, "ClientException", "Container.name should not be null or empty."));
+            return Err(ApiError::new(
+                400,
+                "ClientException",
+                "Container.name should not be null or empty.",
+            ));
         }
         if str_field(c, "image").is_none_or(str::is_empty) {
-            return Err(ApiError::new(400, "ClientException", "Container.image should not be null or empty."));
+            return Err(ApiError::new(
+                400,
+                "ClientException",
+                "Container.image should not be null or empty.",
+            ));
         }
     }
     if let Some(obj) = body.as_object_mut() {
@@ -69,8 +100,14 @@ pub fn to_json(def: &TaskDef) -> Value {
         Value::Object(m) => m.clone(),
         _ => Map::new(),
     };
-    let network = str_field(&def.body, "networkMode").unwrap_or("bridge").to_string();
-    let compat = if network == "awsvpc" { json!(["EC2", "FARGATE"]) } else { json!(["EC2"]) };
+    let network = str_field(&def.body, "networkMode")
+        .unwrap_or("bridge")
+        .to_string();
+    let compat = if network == "awsvpc" {
+        json!(["EC2", "FARGATE"])
+    } else {
+        json!(["EC2"])
+    };
     if let Some(Value::Array(cs)) = out.get_mut("containerDefinitions") {
         for c in cs.iter_mut().filter_map(Value::as_object_mut) {
             for key in ["portMappings", "environment", "mountPoints", "volumesFrom"] {
@@ -92,9 +129,15 @@ pub fn to_json(def: &TaskDef) -> Value {
     out.entry("volumes").or_insert(json!([]));
     out.entry("placementConstraints").or_insert(json!([]));
     out.insert("compatibilities".into(), compat);
-    out.insert("requiresAttributes".into(), json!([{ "name": "com.amazonaws.ecs.capability.logging-driver.awslogs" }]));
+    out.insert(
+        "requiresAttributes".into(),
+        json!([{ "name": "com.amazonaws.ecs.capability.logging-driver.awslogs" }]),
+    );
     out.insert("registeredAt".into(), render::ts(def.registered_ms));
-    out.insert("registeredBy".into(), json!(format!("arn:aws:iam::{}:role/deployer", arn::ACCOUNT)));
+    out.insert(
+        "registeredBy".into(),
+        json!(format!("arn:aws:iam::{}:role/deployer", arn::ACCOUNT)),
+    );
     Value::Object(out)
 }
 
@@ -129,7 +172,10 @@ pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         arns.reverse();
     }
     let (page, next) = pagination::page("ListTaskDefinitions", body, &arns, 100, 100)?;
-    Ok(render::with_token(json!({ "taskDefinitionArns": page }), next))
+    Ok(render::with_token(
+        json!({ "taskDefinitionArns": page }),
+        next,
+    ))
 }
 
 pub fn list_families(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {

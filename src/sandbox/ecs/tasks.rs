@@ -59,7 +59,11 @@ pub fn task_json(t: &Task, with_tags: bool) -> Value {
             v
         })
         .collect();
-    let overrides: Vec<Value> = t.containers.iter().map(|c| json!({ "name": c.name })).collect();
+    let overrides: Vec<Value> = t
+        .containers
+        .iter()
+        .map(|c| json!({ "name": c.name }))
+        .collect();
     let mut v = json!({
         "taskArn": t.arn,
         "clusterArn": arn::cluster_arn(&t.cluster),
@@ -101,7 +105,11 @@ pub fn task_json(t: &Task, with_tags: bool) -> Value {
     opt(&mut v, "pullStoppedAt", t.pull_stopped_ms.map(ts));
     if let Some(s) = t.started_ms {
         v["startedAt"] = ts(s);
-        v["connectivity"] = json!(if t.last_status == TaskStatus::Stopped { "DISCONNECTED" } else { "CONNECTED" });
+        v["connectivity"] = json!(if t.last_status == TaskStatus::Stopped {
+            "DISCONNECTED"
+        } else {
+            "CONNECTED"
+        });
         v["connectivityAt"] = ts(s);
     }
     opt(&mut v, "stoppingAt", t.stopping_ms.map(ts));
@@ -117,14 +125,18 @@ pub fn task_json(t: &Task, with_tags: bool) -> Value {
 
 fn find<'a>(c: &'a Cluster, reference: &str) -> Option<&'a Task> {
     let (from_arn, id) = arn::task_ref(reference);
-    c.tasks.get(&id).filter(|_| from_arn.is_none_or(|x| x == c.name))
+    c.tasks
+        .get(&id)
+        .filter(|_| from_arn.is_none_or(|x| x == c.name))
 }
 
 pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let c = cluster(ecs, body)?;
     let desired = str_field(body, "desiredStatus").unwrap_or("RUNNING");
     if !matches!(desired, "RUNNING" | "PENDING" | "STOPPED") {
-        return Err(ApiError::invalid(format!("Invalid desiredStatus: {desired}")));
+        return Err(ApiError::invalid(format!(
+            "Invalid desiredStatus: {desired}"
+        )));
     }
     let service = str_field(body, "serviceName").map(|s| arn::service_ref(s).1);
     if let Some(s) = &service
@@ -144,14 +156,23 @@ pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
             "PENDING" => t.desired_status == "RUNNING" && t.last_status < TaskStatus::Running,
             _ => t.desired_status == "RUNNING",
         })
-        .filter(|t| service.as_ref().is_none_or(|s| t.service.as_ref() == Some(s)))
-        .filter(|t| family.is_none_or(|f| arn::task_def_ref(&t.task_definition).is_ok_and(|(tf, _)| tf == f)))
+        .filter(|t| {
+            service
+                .as_ref()
+                .is_none_or(|s| t.service.as_ref() == Some(s))
+        })
+        .filter(|t| {
+            family
+                .is_none_or(|f| arn::task_def_ref(&t.task_definition).is_ok_and(|(tf, _)| tf == f))
+        })
         .filter(|t| started_by.is_none_or(|s| t.started_by.as_deref() == Some(s)))
         .filter(|t| launch.is_none_or(|l| l == t.launch_type))
         .filter(|t| {
-            instance
-                .as_ref()
-                .is_none_or(|i| t.container_instance.as_ref().is_some_and(|a| a.ends_with(&format!("/{i}"))))
+            instance.as_ref().is_none_or(|i| {
+                t.container_instance
+                    .as_ref()
+                    .is_some_and(|a| a.ends_with(&format!("/{i}")))
+            })
         })
         .map(|t| t.arn.clone())
         .collect();
@@ -175,7 +196,11 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         match find(c, r) {
             Some(t) => tasks.push(task_json(t, tags)),
             None => {
-                let a = if r.starts_with("arn:") { r.clone() } else { arn::task_arn(&c.name, r) };
+                let a = if r.starts_with("arn:") {
+                    r.clone()
+                } else {
+                    arn::task_arn(&c.name, r)
+                };
                 failures.push(render::failure(&a, "MISSING"));
             }
         }
@@ -185,12 +210,22 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
 
 pub fn stop(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiError> {
     let reference = arn::required(body, "task")?.to_string();
-    let reason = str_field(body, "reason").unwrap_or("Task stopped by user").to_string();
+    let reason = str_field(body, "reason")
+        .unwrap_or("Task stopped by user")
+        .to_string();
     let name = arn::cluster_name(str_field(body, "cluster"))?;
-    let EcsState { clusters, rng, timings, .. } = ecs;
+    let EcsState {
+        clusters,
+        rng,
+        timings,
+        ..
+    } = ecs;
     let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
     let (_, id) = arn::task_ref(&reference);
-    let t = c.tasks.get_mut(&id).ok_or_else(|| ApiError::invalid("The referenced task was not found."))?;
+    let t = c
+        .tasks
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::invalid("The referenced task was not found."))?;
     lifecycle::request_stop(t, rng, timings, "UserInitiated", &reason, now);
     Ok(json!({ "task": task_json(t, false) }))
 }
@@ -203,7 +238,18 @@ pub fn run(world: &mut World, body: &Value, now: i64) -> Result<Value, ApiError>
         return Err(ApiError::invalid("count must be between 1 and 10."));
     }
     let name = arn::cluster_name(str_field(body, "cluster"))?;
-    let EcsState { clusters, task_defs, rng, timings, .. } = ecs;
+    let EcsState {
+        clusters,
+        task_defs,
+        rng,
+        timings,
+        seeded_images,
+        ..
+    } = ecs;
+    let images = lifecycle::Images {
+        ecr,
+        seeded: seeded_images,
+    };
     let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
     let def = task_definitions::resolve(task_defs, reference)?.clone();
     let launch = match str_field(body, "launchType") {
@@ -213,11 +259,25 @@ pub fn run(world: &mut World, body: &Value, now: i64) -> Result<Value, ApiError>
     };
     let started_by = str_field(body, "startedBy").map(str::to_string);
     let group = str_field(body, "group").map(str::to_string);
-    let mut ctx = Ctx { rng, timings, ecr, task_defs };
+    let mut ctx = Ctx {
+        rng,
+        timings,
+        images,
+        task_defs,
+    };
     let mut tasks = Vec::new();
     let mut failures = Vec::new();
     for _ in 0..count {
-        match schedules::launch(c, &def, &launch, started_by.clone(), group.clone(), None, &mut ctx, now) {
+        match schedules::launch(
+            c,
+            &def,
+            &launch,
+            started_by.clone(),
+            group.clone(),
+            None,
+            &mut ctx,
+            now,
+        ) {
             Some(id) => {
                 if let Some(t) = c.tasks.get(&id) {
                     tasks.push(task_json(t, false));

@@ -5,8 +5,8 @@ use rand::rngs::StdRng;
 
 use super::lifecycle::{Note, TaskTimings, digest_for, hex_id};
 use super::model::{Fate, Task, TaskStatus};
-use crate::sandbox::logs::LogStore;
 use crate::sandbox::loggen::CrashKind;
+use crate::sandbox::logs::LogStore;
 
 /// Writes lines only for times at or after `log_from_ms` (the seeded
 /// prehistory is not logged line by line).
@@ -17,7 +17,10 @@ pub struct LogSink<'a> {
 
 impl LogSink<'_> {
     fn write(&mut self, group: &str, stream: &str, lines: Vec<(i64, String)>, now: i64) {
-        let lines: Vec<_> = lines.into_iter().filter(|(t, _)| *t >= self.log_from_ms).collect();
+        let lines: Vec<_> = lines
+            .into_iter()
+            .filter(|(t, _)| *t >= self.log_from_ms)
+            .collect();
         if !lines.is_empty() {
             self.logs.append(group, stream, &lines, now);
         }
@@ -37,7 +40,14 @@ fn fate_due(task: &Task) -> i64 {
 }
 
 /// Advances `task` through every lifecycle step due by `now`.
-pub fn step(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut LogSink<'_>, now: i64, notes: &mut Vec<Note>) {
+pub fn step(
+    task: &mut Task,
+    rng: &mut StdRng,
+    tm: &TaskTimings,
+    sink: &mut LogSink<'_>,
+    now: i64,
+    notes: &mut Vec<Note>,
+) {
     while task.last_status != TaskStatus::Stopped && task.next_ms <= now {
         let t = task.next_ms;
         task.version += 1;
@@ -58,7 +68,10 @@ pub fn step(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut LogS
                         c.reason = Some(reason.clone());
                     }
                     task.failed = true;
-                    notes.push(Note::Failed { task_id: task.id.clone(), unhealthy: false });
+                    notes.push(Note::Failed {
+                        task_id: task.id.clone(),
+                        unhealthy: false,
+                    });
                     task.last_status = TaskStatus::Deprovisioning;
                     task.next_ms = t + tm.delay(rng, tm.deprovisioning_ms);
                 } else {
@@ -77,7 +90,7 @@ pub fn step(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut LogS
                     c.last_status = "RUNNING".to_string();
                     c.runtime_id = format!("{}-{}", &task.id, hex_id(rng, 10));
                     if let Some(log) = &mut c.log {
-                        let lines = log.gen.startup_lines(t);
+                        let lines = log.generator.startup_lines(t);
                         log.logged_until_ms = t;
                         sink.write(&log.group, &log.stream, lines, t);
                     }
@@ -122,8 +135,21 @@ pub fn step(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut LogS
 }
 
 /// A RUNNING task's next event: its health check passing, or its fate.
-fn running_due(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut LogSink<'_>, t: i64, notes: &mut Vec<Note>) {
-    let unhealthy_fate = matches!(task.fate, Fate::Dies { kind: CrashKind::Unhealthy, .. });
+fn running_due(
+    task: &mut Task,
+    rng: &mut StdRng,
+    tm: &TaskTimings,
+    sink: &mut LogSink<'_>,
+    t: i64,
+    notes: &mut Vec<Note>,
+) {
+    let unhealthy_fate = matches!(
+        task.fate,
+        Fate::Dies {
+            kind: CrashKind::Unhealthy,
+            ..
+        }
+    );
     if !task.health_checked && has_health_check(task) {
         task.health_checked = true;
         if !unhealthy_fate {
@@ -137,20 +163,43 @@ fn running_due(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut L
     }
     write_logs(task, sink, t);
     let (code, reason, stop_code, stopped_reason, failed) = match task.fate {
-        Fate::Dies { kind: CrashKind::Error, .. } => {
-            (1, None, "EssentialContainerExited", "Essential container in task exited", true)
-        }
-        Fate::Dies { kind: CrashKind::OutOfMemory, .. } => (
+        Fate::Dies {
+            kind: CrashKind::Error,
+            ..
+        } => (
+            1,
+            None,
+            "EssentialContainerExited",
+            "Essential container in task exited",
+            true,
+        ),
+        Fate::Dies {
+            kind: CrashKind::OutOfMemory,
+            ..
+        } => (
             137,
             Some("OutOfMemoryError: Container killed due to memory usage"),
             "EssentialContainerExited",
             "Essential container in task exited",
             true,
         ),
-        Fate::Dies { kind: CrashKind::Unhealthy, .. } => {
-            (143, None, "ServiceSchedulerInitiated", "Task failed container health checks", true)
-        }
-        Fate::Completes { .. } => (0, None, "EssentialContainerExited", "Essential container in task exited", false),
+        Fate::Dies {
+            kind: CrashKind::Unhealthy,
+            ..
+        } => (
+            143,
+            None,
+            "ServiceSchedulerInitiated",
+            "Task failed container health checks",
+            true,
+        ),
+        Fate::Completes { .. } => (
+            0,
+            None,
+            "EssentialContainerExited",
+            "Essential container in task exited",
+            false,
+        ),
         _ => {
             task.next_ms = i64::MAX;
             return;
@@ -163,7 +212,7 @@ fn running_due(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut L
     if let Some(kind) = kind {
         for c in &mut task.containers {
             if let Some(log) = &mut c.log {
-                let lines = log.gen.crash_lines(t, kind);
+                let lines = log.generator.crash_lines(t, kind);
                 sink.write(&log.group, &log.stream, lines, t);
             }
         }
@@ -171,7 +220,11 @@ fn running_due(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut L
     if unhealthy_fate {
         task.health = "UNHEALTHY".to_string();
     }
-    let essential = task.containers.iter().position(|c| c.essential).unwrap_or(0);
+    let essential = task
+        .containers
+        .iter()
+        .position(|c| c.essential)
+        .unwrap_or(0);
     for (i, c) in task.containers.iter_mut().enumerate() {
         if unhealthy_fate && c.health.is_some() {
             c.health = Some("UNHEALTHY".to_string());
@@ -188,7 +241,10 @@ fn running_due(task: &mut Task, rng: &mut StdRng, tm: &TaskTimings, sink: &mut L
     task.stopping_ms = Some(t);
     task.failed = failed;
     if failed {
-        notes.push(Note::Failed { task_id: task.id.clone(), unhealthy: unhealthy_fate });
+        notes.push(Note::Failed {
+            task_id: task.id.clone(),
+            unhealthy: unhealthy_fate,
+        });
     }
     task.last_status = TaskStatus::Deactivating;
     task.next_ms = t + tm.delay(rng, tm.deactivating_ms);
@@ -203,7 +259,7 @@ pub fn write_logs(task: &mut Task, sink: &mut LogSink<'_>, now: i64) {
         if let Some(log) = &mut c.log {
             let from = log.logged_until_ms.max(sink.log_from_ms - 1);
             if now > from {
-                let lines = log.gen.lines_between(from, now);
+                let lines = log.generator.lines_between(from, now);
                 sink.write(&log.group, &log.stream, lines, now);
             }
             log.logged_until_ms = now;

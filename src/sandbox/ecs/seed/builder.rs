@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::sandbox::ecr::{Findings, NewImage};
 use crate::sandbox::ecs::lifecycle::{self, NewTask, digest_for, hex_id};
 use crate::sandbox::ecs::model::{
-    Cluster, ContainerInstance, Deployment, DeploymentConfig, Fate, Scenario, Service, Tags, TaskStatus,
+    Cluster, ContainerInstance, Deployment, DeploymentConfig, Fate, Scenario, Service, Tags,
+    TaskStatus,
 };
 use crate::sandbox::ecs::{arn, rollout, task_definitions};
 use crate::sandbox::world::World;
@@ -66,7 +67,10 @@ impl<'a> SvcSpec<'a> {
 }
 
 pub fn tags(pairs: &[(&str, &str)]) -> Tags {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 pub fn ecr(repo: &str, tag: &str) -> String {
@@ -96,9 +100,18 @@ impl<'a> Seeder<'a> {
         );
     }
 
-    pub fn instances(&mut self, cluster: &str, n: usize, instance_type: &str, cpu: i64, memory: i64) {
+    pub fn instances(
+        &mut self,
+        cluster: &str,
+        n: usize,
+        instance_type: &str,
+        cpu: i64,
+        memory: i64,
+    ) {
         let ecs = &mut self.world.ecs;
-        let Some(c) = ecs.clusters.get_mut(cluster) else { return };
+        let Some(c) = ecs.clusters.get_mut(cluster) else {
+            return;
+        };
         for i in 0..n {
             let id = hex_id(&mut ecs.rng, 32);
             let ec2 = format!("i-0{}", hex_id(&mut ecs.rng, 16));
@@ -121,18 +134,23 @@ impl<'a> Seeder<'a> {
     }
 
     pub fn repo(&mut self, name: &str, images: &[Img<'_>]) {
-        let ecr = &mut self.world.ecr;
+        let World { ecs, ecr, .. } = &mut *self.world;
         ecr.create_repository(name, true, false, self.now - 200 * DAY);
         for (i, img) in images.iter().enumerate() {
             let key = match img.tags.first() {
                 Some(t) => ecr_ref(name, t),
                 None => format!("{}/{name}@untagged-{i}", arn::ECR_HOST),
             };
+            let digest = digest_for(&key);
+            ecs.seeded_images.insert(format!("{name}@{digest}"));
+            for t in img.tags {
+                ecs.seeded_images.insert(format!("{name}:{t}"));
+            }
             ecr.put_image(
                 name,
                 NewImage {
                     tags: img.tags.iter().map(|t| t.to_string()).collect(),
-                    digest: Some(digest_for(&key)),
+                    digest: Some(digest),
                     size_bytes: img.size_mb * 1_048_576 + i as i64 * 7_919,
                     pushed_at_ms: self.now - img.age_days * DAY - i as i64 * 3_600_000,
                     findings: img.findings,
@@ -142,7 +160,9 @@ impl<'a> Seeder<'a> {
     }
 
     pub fn log_group(&mut self, name: &str) {
-        self.world.logs.create_group(name, Some(30), self.now - 100 * DAY);
+        self.world
+            .logs
+            .create_group(name, Some(30), self.now - 100 * DAY);
     }
 
     /// Registers a revision; returns its ARN.
@@ -159,8 +179,12 @@ impl<'a> Seeder<'a> {
     pub fn service(&mut self, spec: SvcSpec<'_>) {
         let World { ecs, ecr, .. } = &mut *self.world;
         let now = self.now;
-        let Some(c) = ecs.clusters.get_mut(spec.cluster) else { return };
-        let Some(def) = task_definitions::find_by_arn(&ecs.task_defs, spec.td).cloned() else { return };
+        let Some(c) = ecs.clusters.get_mut(spec.cluster) else {
+            return;
+        };
+        let Some(def) = task_definitions::find_by_arn(&ecs.task_defs, spec.td).cloned() else {
+            return;
+        };
         let deployed = now - spec.deployed_days_ago * DAY;
         let dep_id = rollout::deployment_id(&mut ecs.rng);
         let network = spec.awsvpc.then(network_configuration);
@@ -223,15 +247,32 @@ impl<'a> Seeder<'a> {
             last_placement_event_ms: 0,
         };
         if let Some(s) = spec.scenario {
-            svc.tags.push(("ecsdeck:scenario".to_string(), s.tag().to_string()));
+            svc.tags
+                .push(("ecsdeck:scenario".to_string(), s.tag().to_string()));
         }
         if !spec.quiet {
             let n = &svc.name;
             let msgs = [
-                (deployed + 20_000, format!("(service {n}) has started {} tasks: (task {}).", spec.desired, hex_id(&mut ecs.rng, 32))),
-                (deployed + 180_000, format!("(service {n}) (deployment {dep_id}) deployment completed.")),
-                (deployed + 181_000, format!("(service {n}) has reached a steady state.")),
-                (now - 6 * 3_600_000, format!("(service {n}) has reached a steady state.")),
+                (
+                    deployed + 20_000,
+                    format!(
+                        "(service {n}) has started {} tasks: (task {}).",
+                        spec.desired,
+                        hex_id(&mut ecs.rng, 32)
+                    ),
+                ),
+                (
+                    deployed + 180_000,
+                    format!("(service {n}) (deployment {dep_id}) deployment completed."),
+                ),
+                (
+                    deployed + 181_000,
+                    format!("(service {n}) has reached a steady state."),
+                ),
+                (
+                    now - 6 * 3_600_000,
+                    format!("(service {n}) has reached a steady state."),
+                ),
             ];
             for (at, m) in msgs {
                 rollout::event(&mut svc, &mut ecs.rng, at, m);
@@ -259,7 +300,11 @@ impl<'a> Seeder<'a> {
                 runtime_ms: None,
             };
             let inst = instance.as_ref().map(|(a, z)| (a.as_str(), z.as_str()));
-            let mut t = lifecycle::create(&mut ecs.rng, &ecs.timings, ecr, new, inst, deployed);
+            let images = lifecycle::Images {
+                ecr,
+                seeded: &ecs.seeded_images,
+            };
+            let mut t = lifecycle::create(&mut ecs.rng, &ecs.timings, images, new, inst, deployed);
             // Already running since the deployment (crash loops: recently).
             let started = match spec.scenario {
                 Some(_) => now - 5_000 * (i as i64 + 1),
@@ -271,7 +316,9 @@ impl<'a> Seeder<'a> {
             t.started_ms = Some(started);
             t.last_status = TaskStatus::Running;
             t.version = 4;
-            if matches!(t.fate, Fate::PullFails { .. }) && spec.scenario != Some(Scenario::ImagePull) {
+            if matches!(t.fate, Fate::PullFails { .. })
+                && spec.scenario != Some(Scenario::ImagePull)
+            {
                 t.fate = Fate::Healthy;
             }
             for ct in &mut t.containers {

@@ -40,16 +40,40 @@ fn single(family: &str, image: &str, port: i32, extra: Value) -> Value {
 
 pub fn seed(s: &mut Seeder<'_>) {
     let now = s.now;
-    s.cluster(CLUSTER, tags(&[("environment", "production"), ("app", "websight")]), &["FARGATE"]);
-    let f = Findings { critical: 0, high: 2, medium: 5, low: 8, informational: 1 };
+    s.cluster(
+        CLUSTER,
+        tags(&[("environment", "production"), ("app", "websight")]),
+        &["FARGATE"],
+    );
+    let f = Findings {
+        critical: 0,
+        high: 2,
+        medium: 5,
+        low: 8,
+        informational: 1,
+    };
     s.repo(
         "websight-cms",
         &[
-            Img { tags: &["1.17.2"], age_days: 60, size_mb: 702, findings: Some(f) },
-            Img { tags: &["1.18.0"], age_days: 15, size_mb: 711, findings: Some(f) },
+            Img {
+                tags: &["1.17.2"],
+                age_days: 60,
+                size_mb: 702,
+                findings: Some(f),
+            },
+            Img {
+                tags: &["1.18.0"],
+                age_days: 15,
+                size_mb: 711,
+                findings: Some(f),
+            },
         ],
     );
-    for g in ["/ecs/websight-nginx", "/ecs/websight-cms", "/ecs/websight-mongo"] {
+    for g in [
+        "/ecs/websight-nginx",
+        "/ecs/websight-cms",
+        "/ecs/websight-mongo",
+    ] {
         s.log_group(g);
     }
     let nginx = s.task_def(
@@ -96,15 +120,32 @@ pub fn seed(s: &mut Seeder<'_>) {
         vec![],
         now - 60 * DAY,
     );
-    s.service(SvcSpec { desired: 1, deployed_days_ago: 60, ..SvcSpec::new(CLUSTER, "mongo", &mongo) });
+    s.service(SvcSpec {
+        desired: 1,
+        deployed_days_ago: 60,
+        ..SvcSpec::new(CLUSTER, "mongo", &mongo)
+    });
 }
 
 /// Half an hour ago someone deployed cms 1.19.0, which was never pushed:
 /// the circuit breaker fails it and rolls back to 1.18.0.
 pub fn failed_deploy(world: &mut World, at: i64) {
-    let body = single("websight-cms", &ecr("websight-cms", "1.19.0"), 8080, json!({}));
+    let body = single(
+        "websight-cms",
+        &ecr("websight-cms", "1.19.0"),
+        8080,
+        json!({}),
+    );
     let ecs = &mut world.ecs;
-    let Ok(def) = task_definitions::register(ecs, body, vec![], at) else { return };
-    let Some(svc) = ecs.clusters.get_mut(CLUSTER).and_then(|c| c.services.get_mut("cms")) else { return };
+    let Ok(def) = task_definitions::register(ecs, body, vec![], at) else {
+        return;
+    };
+    let Some(svc) = ecs
+        .clusters
+        .get_mut(CLUSTER)
+        .and_then(|c| c.services.get_mut("cms"))
+    else {
+        return;
+    };
     rollout::start_deployment(svc, &mut ecs.rng, &def.arn, None, at);
 }

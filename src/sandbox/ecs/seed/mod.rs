@@ -27,7 +27,11 @@ pub fn build(world: &mut World, fleet: &Fleet, now_ms: i64) {
         Fleet::Empty => {}
         Fleet::Seeded => seeded(world, now_ms),
         Fleet::Large(n) => {
-            let spec = ClusterSpec { name: "large".to_string(), services: *n, desired: 1 };
+            let spec = ClusterSpec {
+                name: "large".to_string(),
+                services: *n,
+                desired: 1,
+            };
             clusters(world, &[spec], now_ms);
         }
         Fleet::Clusters(specs) => clusters(world, specs, now_ms),

@@ -29,17 +29,49 @@ fn fargate(family: &str, cpu: &str, memory: &str, containers: Value, volumes: Va
 
 pub fn seed(s: &mut Seeder<'_>) {
     let now = s.now;
-    s.cluster(CLUSTER, tags(&[("environment", "production"), ("team", "data")]), &["FARGATE", "FARGATE_SPOT"]);
-    let clean = Findings { critical: 0, high: 0, medium: 3, low: 9, informational: 2 };
+    s.cluster(
+        CLUSTER,
+        tags(&[("environment", "production"), ("team", "data")]),
+        &["FARGATE", "FARGATE_SPOT"],
+    );
+    let clean = Findings {
+        critical: 0,
+        high: 0,
+        medium: 3,
+        low: 9,
+        informational: 2,
+    };
     s.repo(
         "pipeline-app",
         &[
-            Img { tags: &["v2.14.0"], age_days: 20, size_mb: 288, findings: Some(clean) },
-            Img { tags: &["v2.15.1"], age_days: 4, size_mb: 291, findings: Some(clean) },
+            Img {
+                tags: &["v2.14.0"],
+                age_days: 20,
+                size_mb: 288,
+                findings: Some(clean),
+            },
+            Img {
+                tags: &["v2.15.1"],
+                age_days: 4,
+                size_mb: 291,
+                findings: Some(clean),
+            },
         ],
     );
-    s.repo("pipeline-etl", &[Img { tags: &["2024.11.3"], age_days: 9, size_mb: 845, findings: None }]);
-    for g in ["/ecs/data-pipeline/app", "/ecs/data-pipeline/etl", "/ecs/data-pipeline/transformer"] {
+    s.repo(
+        "pipeline-etl",
+        &[Img {
+            tags: &["2024.11.3"],
+            age_days: 9,
+            size_mb: 845,
+            findings: None,
+        }],
+    );
+    for g in [
+        "/ecs/data-pipeline/app",
+        "/ecs/data-pipeline/etl",
+        "/ecs/data-pipeline/transformer",
+    ] {
         s.log_group(g);
     }
     let efs = json!([{

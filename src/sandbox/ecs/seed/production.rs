@@ -27,20 +27,35 @@ fn secret(name: &str) -> Value {
 
 fn body(tag: &str) -> Value {
     let env = |pairs: &[(&str, &str)]| -> Value {
-        Value::Array(pairs.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect())
+        Value::Array(
+            pairs
+                .iter()
+                .map(|(k, v)| json!({ "name": k, "value": v }))
+                .collect(),
+        )
     };
     let common = [
         ("RAILS_ENV", "production"),
         ("RAILS_LOG_TO_STDOUT", "true"),
-        ("POSTGRES_PROD_HOST", "acme-prod.cluster-c9xk2mz1ab.us-east-1.rds.amazonaws.com"),
+        (
+            "POSTGRES_PROD_HOST",
+            "acme-prod.cluster-c9xk2mz1ab.us-east-1.rds.amazonaws.com",
+        ),
         ("POSTGRES_PROD_USER", "acme_app"),
         ("POSTGRES_PROD_PASSWORD", "Pr0d-db-pa55w0rd-rotate-me"),
         ("RAILS_MASTER_KEY", "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c"),
-        ("SECRET_KEY_BASE", "5e8f1a3c7b9d2e4f6a8c0e2b4d6f8a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f"),
+        (
+            "SECRET_KEY_BASE",
+            "5e8f1a3c7b9d2e4f6a8c0e2b4d6f8a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f",
+        ),
         ("GOOD_JOB_IN_PUMA", "false"),
         ("BASE_URL", "https://app.acme.example"),
     ];
-    let secrets = json!([secret("S3_STORAGE_SECRET"), secret("OPENAI_API_KEY"), secret("SENDGRID_API_KEY")]);
+    let secrets = json!([
+        secret("S3_STORAGE_SECRET"),
+        secret("OPENAI_API_KEY"),
+        secret("SENDGRID_API_KEY")
+    ]);
     json!({
         "family": FAMILY,
         "networkMode": "bridge",
@@ -81,17 +96,53 @@ fn body(tag: &str) -> Value {
 
 pub fn seed(s: &mut Seeder<'_>) {
     let now = s.now;
-    s.cluster(CLUSTER, tags(&[("environment", "production"), ("team", "platform")]), &[]);
+    s.cluster(
+        CLUSTER,
+        tags(&[("environment", "production"), ("team", "platform")]),
+        &[],
+    );
     s.instances(CLUSTER, 2, "m5.large", 2048, 7680);
-    let critical = Findings { critical: 2, high: 7, medium: 14, low: 22, informational: 5 };
-    let ok = Findings { critical: 0, high: 1, medium: 6, low: 11, informational: 3 };
+    let critical = Findings {
+        critical: 2,
+        high: 7,
+        medium: 14,
+        low: 22,
+        informational: 5,
+    };
+    let ok = Findings {
+        critical: 0,
+        high: 1,
+        medium: 6,
+        low: 11,
+        informational: 3,
+    };
     s.repo(
         REPO,
         &[
-            Img { tags: &["production-301"], age_days: 41, size_mb: 612, findings: Some(critical) },
-            Img { tags: &[], age_days: 30, size_mb: 608, findings: None },
-            Img { tags: &["production-304"], age_days: 12, size_mb: 618, findings: Some(ok) },
-            Img { tags: &["production-305", "latest"], age_days: 1, size_mb: 621, findings: Some(ok) },
+            Img {
+                tags: &["production-301"],
+                age_days: 41,
+                size_mb: 612,
+                findings: Some(critical),
+            },
+            Img {
+                tags: &[],
+                age_days: 30,
+                size_mb: 608,
+                findings: None,
+            },
+            Img {
+                tags: &["production-304"],
+                age_days: 12,
+                size_mb: 618,
+                findings: Some(ok),
+            },
+            Img {
+                tags: &["production-305", "latest"],
+                age_days: 1,
+                size_mb: 621,
+                findings: Some(ok),
+            },
         ],
     );
     s.log_group("/ecs/acme-app-production");
@@ -114,7 +165,15 @@ pub fn seed(s: &mut Seeder<'_>) {
 /// The last hour's deployment of production-305 (revision 3).
 pub fn deploy_latest(world: &mut World, at: i64) {
     let ecs = &mut world.ecs;
-    let Some(td) = task_definitions::latest(&ecs.task_defs, FAMILY).map(|d| d.arn.clone()) else { return };
-    let Some(svc) = ecs.clusters.get_mut(CLUSTER).and_then(|c| c.services.get_mut(SERVICE)) else { return };
+    let Some(td) = task_definitions::latest(&ecs.task_defs, FAMILY).map(|d| d.arn.clone()) else {
+        return;
+    };
+    let Some(svc) = ecs
+        .clusters
+        .get_mut(CLUSTER)
+        .and_then(|c| c.services.get_mut(SERVICE))
+    else {
+        return;
+    };
     rollout::start_deployment(svc, &mut ecs.rng, &td, None, at);
 }

@@ -82,15 +82,35 @@ fn body(name: &str, tag: &str) -> serde_json::Value {
 
 pub fn seed(s: &mut Seeder<'_>) {
     let now = s.now;
-    s.cluster(CLUSTER, tags(&[("environment", "staging")]), &["FARGATE", "FARGATE_SPOT"]);
-    let f = Findings { critical: 0, high: 0, medium: 2, low: 4, informational: 1 };
+    s.cluster(
+        CLUSTER,
+        tags(&[("environment", "staging")]),
+        &["FARGATE", "FARGATE_SPOT"],
+    );
+    let f = Findings {
+        critical: 0,
+        high: 0,
+        medium: 2,
+        low: 4,
+        informational: 1,
+    };
     for (i, (name, desired, scenario)) in SERVICES.iter().enumerate() {
         let (old, new) = (sha_tag(name, 1), sha_tag(name, 2));
         s.repo(
             &format!("staging/{name}"),
             &[
-                Img { tags: &[old.as_str()], age_days: 9, size_mb: 140 + i as i64, findings: Some(f) },
-                Img { tags: &[new.as_str()], age_days: 2, size_mb: 142 + i as i64, findings: Some(f) },
+                Img {
+                    tags: &[old.as_str()],
+                    age_days: 9,
+                    size_mb: 140 + i as i64,
+                    findings: Some(f),
+                },
+                Img {
+                    tags: &[new.as_str()],
+                    age_days: 2,
+                    size_mb: 142 + i as i64,
+                    findings: Some(f),
+                },
             ],
         );
         s.log_group(&format!("/ecs/staging/{name}"));
@@ -105,8 +125,13 @@ pub fn seed(s: &mut Seeder<'_>) {
             desired: *desired,
             scenario: *scenario,
             config,
-            lb: name.ends_with("-web").then_some(("staging-web-tg", *name, 8080)),
-            tags: tags(&[("environment", "staging"), ("team", if i % 2 == 0 { "core" } else { "growth" })]),
+            lb: name
+                .ends_with("-web")
+                .then_some(("staging-web-tg", *name, 8080)),
+            tags: tags(&[
+                ("environment", "staging"),
+                ("team", if i % 2 == 0 { "core" } else { "growth" }),
+            ]),
             deployed_days_ago: 2,
             ..SvcSpec::new(CLUSTER, name, &td)
         });
@@ -146,14 +171,24 @@ pub fn seed(s: &mut Seeder<'_>) {
 pub fn stuck_deploy(world: &mut World, at: i64) {
     let body = body("pdf-renderer", "sha-0000000-missing");
     let ecs = &mut world.ecs;
-    let Ok(def) = task_definitions::register(ecs, body, vec![], at) else { return };
-    let Some(svc) = ecs.clusters.get_mut(CLUSTER).and_then(|c| c.services.get_mut("pdf-renderer")) else { return };
+    let Ok(def) = task_definitions::register(ecs, body, vec![], at) else {
+        return;
+    };
+    let Some(svc) = ecs
+        .clusters
+        .get_mut(CLUSTER)
+        .and_then(|c| c.services.get_mut("pdf-renderer"))
+    else {
+        return;
+    };
     rollout::start_deployment(svc, &mut ecs.rng, &def.arn, None, at);
 }
 
 /// Hostile and coloured lines for the dashboard's escaping and ANSI handling.
 pub fn mark_streams(world: &mut World, now: i64) {
-    let Some(c) = world.ecs.clusters.get(CLUSTER) else { return };
+    let Some(c) = world.ecs.clusters.get(CLUSTER) else {
+        return;
+    };
     let stream_of = |svc: &str| {
         c.tasks
             .values()
@@ -162,11 +197,24 @@ pub fn mark_streams(world: &mut World, now: i64) {
             .find_map(|ct| ct.log.as_ref().map(|l| (l.group.clone(), l.stream.clone())))
     };
     let lines = [
-        ("webhooks-api", r#"{"level":"warn","msg":"rejected payload","body":"<script>alert(1)</script>"}"#.to_string()),
-        ("admin-web", "\u{1b}[32mINFO\u{1b}[0m \u{1b}[1mGET /admin\u{1b}[0m 200 \u{1b}[33m12ms\u{1b}[0m".to_string()),
+        (
+            "webhooks-api",
+            r#"{"level":"warn","msg":"rejected payload","body":"<script>alert(1)</script>"}"#
+                .to_string(),
+        ),
+        (
+            "admin-web",
+            "\u{1b}[32mINFO\u{1b}[0m \u{1b}[1mGET /admin\u{1b}[0m 200 \u{1b}[33m12ms\u{1b}[0m"
+                .to_string(),
+        ),
     ];
-    let targets: Vec<_> = lines.into_iter().filter_map(|(svc, l)| stream_of(svc).map(|s| (s, l))).collect();
+    let targets: Vec<_> = lines
+        .into_iter()
+        .filter_map(|(svc, l)| stream_of(svc).map(|s| (s, l)))
+        .collect();
     for ((group, stream), line) in targets {
-        world.logs.append(&group, &stream, &[(now - 1_000, line)], now);
+        world
+            .logs
+            .append(&group, &stream, &[(now - 1_000, line)], now);
     }
 }
