@@ -92,3 +92,61 @@ impl Default for SandboxConfig {
         }
     }
 }
+
+impl SandboxConfig {
+    /// The seeded demo fleet at real time (the same as `default()`).
+    pub fn seeded() -> Self {
+        Self::default()
+    }
+
+    /// `fleet` with the clock `speed` times faster (tests use 50–200 so a
+    /// rolling deployment takes well under a second).
+    pub fn for_tests(fleet: Fleet, speed: f64) -> Self {
+        Self {
+            speed,
+            fleet,
+            ..Self::default()
+        }
+    }
+
+    /// One cluster `name` with `services` Fargate services (`svc-00000`…)
+    /// of `desired` tasks each, running a public nginx image.
+    pub fn one_cluster(name: &str, services: usize, desired: i32) -> Self {
+        Self::default().with_fleet(Fleet::Clusters(vec![ClusterSpec {
+            name: name.to_string(),
+            services,
+            desired,
+        }]))
+    }
+
+    pub fn with_speed(mut self, speed: f64) -> Self {
+        self.speed = speed;
+        self
+    }
+
+    pub fn with_fleet(mut self, fleet: Fleet) -> Self {
+        self.fleet = fleet;
+        self
+    }
+
+    pub fn with_throttle(mut self, throttle: Throttle) -> Self {
+        self.throttle = throttle;
+        self
+    }
+
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    pub fn with_latency(mut self, latency_ms: u64, jitter_ms: u64) -> Self {
+        self.latency_ms = latency_ms;
+        self.jitter_ms = jitter_ms;
+        self
+    }
+
+    pub fn with_fault_rate(mut self, fault_rate: f64) -> Self {
+        self.fault_rate = fault_rate;
+        self
+    }
+}
