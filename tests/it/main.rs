@@ -5,6 +5,9 @@
 
 mod browser;
 mod e2e_shell;
+mod sandbox_ecs_fleet;
+mod sandbox_ecs_lifecycle;
+mod sandbox_ecs_wire;
 mod sandbox_wire;
 mod support;
 mod web_shell;
