@@ -1,17 +1,18 @@
 //! ecsdeck: a web dashboard for operating Amazon ECS.
 //!
 //! `app(state)` builds the one router that both the binary and the tests use.
+//! See DESIGN.md for the map: `web/` renders, `fleet/` reads, `aws/` is the
+//! only code that talks to the SDK, `sandbox/` simulates AWS.
 
+pub mod auth;
 pub mod aws;
+pub mod commands;
+pub mod config;
+pub mod error;
+mod routes;
 pub mod sandbox;
+pub mod state;
+pub mod telemetry;
+pub mod web;
 
-pub use routes::app;
-
-mod routes {
-    use axum::Router;
-
-    /// Placeholder until the foundation lands.
-    pub fn app() -> Router {
-        Router::new()
-    }
-}
+pub use routes::{RouteSpec, app, route_table};

@@ -1,1 +1,28 @@
-fn main() {}
+//! The `ecsdeck` binary: parse the command line, start tracing, run the command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ecsdeck::config::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ecsdeck::telemetry::init(cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("ecsdeck: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(ecsdeck::commands::run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ecsdeck: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

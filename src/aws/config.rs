@@ -44,3 +44,19 @@ pub async fn sandbox_sdk_config(endpoint: &str) -> SdkConfig {
         .load()
         .await
 }
+
+/// Config for real AWS: the default credential chain and region, with our
+/// timeouts and retries. `endpoint_url` overrides the endpoint (the SDK
+/// also honours `AWS_ENDPOINT_URL` by itself).
+pub async fn load_sdk_config(region: Option<String>, endpoint_url: Option<String>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(region) = region {
+        loader = loader.region(Region::new(region));
+    }
+    if let Some(url) = endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}

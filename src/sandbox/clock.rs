@@ -20,7 +20,11 @@ impl SimClock {
         Self {
             started: Instant::now(),
             start_ms,
-            speed: if speed.is_finite() && speed > 0.0 { speed } else { 1.0 },
+            speed: if speed.is_finite() && speed > 0.0 {
+                speed
+            } else {
+                1.0
+            },
         }
     }
 

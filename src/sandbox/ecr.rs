@@ -41,7 +41,14 @@ impl EcrStore {
     }
 
     /// Creates a repository (no-op if it exists).
-    pub fn create_repository(&mut self, _name: &str, _scan_on_push: bool, _immutable_tags: bool, _now_ms: i64) {}
+    pub fn create_repository(
+        &mut self,
+        _name: &str,
+        _scan_on_push: bool,
+        _immutable_tags: bool,
+        _now_ms: i64,
+    ) {
+    }
 
     /// Pushes an image; returns its digest.
     pub fn put_image(&mut self, _repository: &str, image: NewImage) -> String {
@@ -59,7 +66,9 @@ impl EcrStore {
         Err(ApiError::new(
             400,
             "UnknownOperationException",
-            format!("AmazonEC2ContainerRegistry_V20150921.{op} is not supported by the ecsdeck sandbox"),
+            format!(
+                "AmazonEC2ContainerRegistry_V20150921.{op} is not supported by the ecsdeck sandbox"
+            ),
         ))
     }
 }

@@ -17,9 +17,9 @@ use tokio::sync::oneshot;
 
 use crate::sandbox::SandboxConfig;
 use crate::sandbox::clock::SimClock;
+use crate::sandbox::ecs;
 use crate::sandbox::error::ApiError;
 use crate::sandbox::world::World;
-use crate::sandbox::{ecs};
 
 const JSON_11: &str = "application/x-amz-json-1.1";
 
@@ -178,7 +178,12 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
 /// An AWS-shaped error response.
 pub fn error_response(e: &ApiError) -> Response {
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut resp = (status, [(header::CONTENT_TYPE, JSON_11)], e.body().to_string()).into_response();
+    let mut resp = (
+        status,
+        [(header::CONTENT_TYPE, JSON_11)],
+        e.body().to_string(),
+    )
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(&e.kind) {
         resp.headers_mut().insert("x-amzn-errortype", v);
     }

@@ -3,5 +3,8 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
+mod e2e_shell;
 mod sandbox_wire;
 mod support;
+mod web_shell;

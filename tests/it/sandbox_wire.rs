@@ -8,7 +8,10 @@ async fn unknown_operation_is_a_typed_aws_error_and_is_counted() {
     let client = reqwest::Client::new();
     let resp = client
         .post(sb.endpoint_url())
-        .header("x-amz-target", "AmazonEC2ContainerServiceV20141113.NoSuchThing")
+        .header(
+            "x-amz-target",
+            "AmazonEC2ContainerServiceV20141113.NoSuchThing",
+        )
         .header("content-type", "application/x-amz-json-1.1")
         .body("{}")
         .send()

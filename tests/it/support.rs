@@ -1,4 +1,5 @@
 //! Shared test helpers: a sandbox on port 0 and SDK clients pointed at it.
+#![allow(dead_code)] // each test module uses a different subset
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -49,7 +50,73 @@ where
         if let Some(v) = check().await {
             return v;
         }
-        assert!(start.elapsed() < deadline, "timed out after {deadline:?} waiting for {what}");
+        assert!(
+            start.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A dashboard whose one environment ("sandbox") points at `sb`.
+pub async fn app_state(sb: &SandboxHandle) -> ecsdeck::state::AppState {
+    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url()).await;
+    let env = ecsdeck::state::Environment::new(
+        "sandbox".to_string(),
+        "us-east-1".to_string(),
+        ecsdeck::aws::AwsClients::new(&conf),
+    );
+    ecsdeck::state::AppState::new(Default::default(), vec![env])
+}
+
+/// Serves `app(state)` on 127.0.0.1:0 and returns its base URL.
+pub async fn spawn_app(state: ecsdeck::state::AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = ecsdeck::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+/// A GET through the router itself (no socket), with extra headers.
+pub async fn get(app: &axum::Router, path: &str, headers: &[(&str, &str)]) -> Page {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::get(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = app
+        .clone()
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = axum::body::to_bytes(resp.into_body(), 16 * 1024 * 1024)
+        .await
+        .unwrap();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// A response as a test sees it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or("")
     }
 }

@@ -12,7 +12,12 @@ use crate::sandbox::world::World;
 pub struct EcsState {}
 
 /// Answers one `AmazonEC2ContainerServiceV20141113.<op>` call.
-pub fn handle(_world: &mut World, op: &str, _body: &Value, _now_ms: i64) -> Result<Value, ApiError> {
+pub fn handle(
+    _world: &mut World,
+    op: &str,
+    _body: &Value,
+    _now_ms: i64,
+) -> Result<Value, ApiError> {
     Err(ApiError::new(
         400,
         "UnknownOperationException",

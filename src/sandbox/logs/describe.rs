@@ -116,7 +116,11 @@ pub fn describe_log_streams(data: &Groups, body: &Value) -> Result<Value, ApiErr
         let cursor = (*k, name);
         rows.retain(|(rk, s)| {
             let here = (*rk, &s.name);
-            if descending { here < cursor } else { here > cursor }
+            if descending {
+                here < cursor
+            } else {
+                here > cursor
+            }
         });
     }
     let more = rows.len() > limit;

@@ -69,8 +69,12 @@ pub fn get_log_events(data: &Groups, body: &Value) -> Result<Value, ApiError> {
     let events = &stream.events;
     let (lo, hi) = time_range(stream, start, end);
     let (a, b) = match cursor {
-        Some(Cursor::Forward(k)) => take_forward(events, stream.index_of(k).clamp(lo, hi), hi, limit),
-        Some(Cursor::Backward(k)) => take_backward(events, lo, stream.index_of(k).clamp(lo, hi), limit),
+        Some(Cursor::Forward(k)) => {
+            take_forward(events, stream.index_of(k).clamp(lo, hi), hi, limit)
+        }
+        Some(Cursor::Backward(k)) => {
+            take_backward(events, lo, stream.index_of(k).clamp(lo, hi), limit)
+        }
         None if from_head => take_forward(events, lo, hi, limit),
         None => take_backward(events, lo, hi, limit),
     };
@@ -112,7 +116,11 @@ pub fn filter_log_events(data: &Groups, body: &Value) -> Result<Value, ApiError>
             }
             names.iter().filter_map(|n| group.streams.get(n)).collect()
         }
-        (None, Some(p)) => group.streams.values().filter(|s| s.name.starts_with(p)).collect(),
+        (None, Some(p)) => group
+            .streams
+            .values()
+            .filter(|s| s.name.starts_with(p))
+            .collect(),
         (None, None) => group.streams.values().collect(),
     };
     let start = opt_i64(body, "startTime")?;
@@ -120,7 +128,9 @@ pub fn filter_log_events(data: &Groups, body: &Value) -> Result<Value, ApiError>
     let pattern = FilterPattern::parse(opt_str(body, "filterPattern")?.unwrap_or(""))?;
     let limit = limit(body, "limit", 10_000, 10_000)?;
     let resume = opt_str(body, "nextToken")?.map(decode_filter).transpose()?;
-    let from = resume.unwrap_or(Key::at(i64::MIN)).max(Key::at(start.unwrap_or(i64::MIN)));
+    let from = resume
+        .unwrap_or(Key::at(i64::MIN))
+        .max(Key::at(start.unwrap_or(i64::MIN)));
 
     let mut ends = Vec::with_capacity(streams.len());
     let mut heap = BinaryHeap::with_capacity(streams.len());
@@ -139,7 +149,9 @@ pub fn filter_log_events(data: &Groups, body: &Value) -> Result<Value, ApiError>
     while let Some(Reverse((key, si, at))) = heap.pop() {
         let s = streams[si];
         let e = &s.events[at];
-        if scanned >= SCAN_BUDGET || (page.len() >= limit || bytes >= PAGE_BYTES) && pattern.matches(&e.message) {
+        if scanned >= SCAN_BUDGET
+            || (page.len() >= limit || bytes >= PAGE_BYTES) && pattern.matches(&e.message)
+        {
             next = Some(key);
             break;
         }

@@ -77,11 +77,19 @@ impl LogStore {
 }
 
 fn group_not_found() -> ApiError {
-    ApiError::new(400, "ResourceNotFoundException", "The specified log group does not exist.")
+    ApiError::new(
+        400,
+        "ResourceNotFoundException",
+        "The specified log group does not exist.",
+    )
 }
 
 fn stream_not_found() -> ApiError {
-    ApiError::new(400, "ResourceNotFoundException", "The specified log stream does not exist.")
+    ApiError::new(
+        400,
+        "ResourceNotFoundException",
+        "The specified log stream does not exist.",
+    )
 }
 
 /// The group named by `logGroupName` or `logGroupIdentifier` (a name or ARN).

@@ -90,7 +90,11 @@ impl Stream {
     fn push(&mut self, event: Event) {
         self.stored_bytes += event.message.len() as i64 + EVENT_OVERHEAD;
         self.last_ingestion_ms = Some(event.ingest);
-        if self.events.last().is_none_or(|last| last.key() <= event.key()) {
+        if self
+            .events
+            .last()
+            .is_none_or(|last| last.key() <= event.key())
+        {
             self.events.push(event);
         } else {
             let at = self.index_of(event.key());
@@ -104,7 +108,10 @@ impl Stream {
     }
 
     pub fn arn(&self, group: &str) -> String {
-        format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:log-stream:{}", self.name)
+        format!(
+            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:log-stream:{}",
+            self.name
+        )
     }
 }
 
@@ -162,7 +169,8 @@ impl Groups {
         if g.streams.contains_key(stream) {
             return Some(false);
         }
-        g.streams.insert(stream.to_string(), Stream::new(stream, now_ms));
+        g.streams
+            .insert(stream.to_string(), Stream::new(stream, now_ms));
         Some(true)
     }
 

@@ -88,14 +88,20 @@ mod tests {
         for key in [
             Key { ts: 0, seq: 0 },
             Key { ts: -5, seq: 7 },
-            Key { ts: 1_790_000_000_123, seq: u64::MAX },
+            Key {
+                ts: 1_790_000_000_123,
+                seq: u64::MAX,
+            },
         ] {
             for c in [Cursor::Forward(key), Cursor::Backward(key)] {
                 assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
             }
             assert_eq!(decode_filter(&encode_filter(key)).unwrap(), key);
         }
-        assert_eq!(decode_name(&encode_name(-3, "a/b c")).unwrap(), (-3, "a/b c".to_string()));
+        assert_eq!(
+            decode_name(&encode_name(-3, "a/b c")).unwrap(),
+            (-3, "a/b c".to_string())
+        );
         assert!(Cursor::decode("f/123").is_err());
         assert!(decode_filter("garbage").is_err());
     }

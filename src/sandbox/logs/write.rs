@@ -20,7 +20,9 @@ fn already_exists(what: &str) -> ApiError {
 pub fn create_log_group(data: &mut Groups, body: &Value, now_ms: i64) -> Result<Value, ApiError> {
     let name = req_str(body, "logGroupName")?;
     if name.len() > 512 {
-        return Err(ApiError::invalid("logGroupName must be at most 512 characters"));
+        return Err(ApiError::invalid(
+            "logGroupName must be at most 512 characters",
+        ));
     }
     if !data.create_group(name, None, now_ms) {
         return Err(already_exists("log group"));
@@ -32,7 +34,9 @@ pub fn create_log_stream(data: &mut Groups, body: &Value, now_ms: i64) -> Result
     let group = req_str(body, "logGroupName")?;
     let stream = req_str(body, "logStreamName")?;
     if stream.contains(':') || stream.contains('*') {
-        return Err(ApiError::invalid("logStreamName must not contain ':' or '*'"));
+        return Err(ApiError::invalid(
+            "logStreamName must not contain ':' or '*'",
+        ));
     }
     match data.create_stream(group, stream, now_ms) {
         None => Err(group_not_found()),
@@ -58,7 +62,8 @@ pub fn put_log_events(data: &mut Groups, body: &Value, now_ms: i64) -> Result<Va
     };
     let mut events = Vec::with_capacity(raw.len());
     for e in raw {
-        let ts = opt_i64(e, "timestamp")?.ok_or_else(|| ApiError::invalid("timestamp is required"))?;
+        let ts =
+            opt_i64(e, "timestamp")?.ok_or_else(|| ApiError::invalid("timestamp is required"))?;
         let msg = req_str(e, "message")?;
         events.push((ts, msg.to_string()));
     }
@@ -68,7 +73,10 @@ pub fn put_log_events(data: &mut Groups, body: &Value, now_ms: i64) -> Result<Va
         ));
     }
     // As AWS: events older than 14 days or more than 2 hours ahead are rejected.
-    let too_old_end = events.iter().take_while(|e| e.0 < now_ms - 14 * DAY_MS).count();
+    let too_old_end = events
+        .iter()
+        .take_while(|e| e.0 < now_ms - 14 * DAY_MS)
+        .count();
     let too_new_start = events
         .iter()
         .position(|e| e.0 > now_ms + 2 * 3_600_000)

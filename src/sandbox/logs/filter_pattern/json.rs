@@ -188,11 +188,9 @@ impl Parser {
     fn word(&mut self) -> String {
         self.skip_ws();
         let start = self.i;
-        while self
-            .chars
-            .get(self.i)
-            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '*' | '+' | ':' | '/' | '@'))
-        {
+        while self.chars.get(self.i).is_some_and(|c| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '*' | '+' | ':' | '/' | '@')
+        }) {
             self.i += 1;
         }
         self.chars[start..self.i].iter().collect()

@@ -27,9 +27,9 @@ pub fn parse(pattern: &str) -> Result<SpacedPattern, ApiError> {
             fields.push(Field::Ellipsis);
             continue;
         }
-        let cond = ["!=", "<=", ">=", "=", "<", ">"].iter().find_map(|s| {
-            raw.find(s).map(|at| (at, *s))
-        });
+        let cond = ["!=", "<=", ">=", "=", "<", ">"]
+            .iter()
+            .find_map(|s| raw.find(s).map(|at| (at, *s)));
         let (name, cond) = match cond {
             None => (raw, None),
             Some((at, s)) => {
@@ -79,7 +79,10 @@ fn split_fields(line: &str) -> Vec<&str> {
         };
         if let Some(close) = close {
             let start = i + 1;
-            let end = line[start..].bytes().position(|b| b == close).map_or(bytes.len(), |p| start + p);
+            let end = line[start..]
+                .bytes()
+                .position(|b| b == close)
+                .map_or(bytes.len(), |p| start + p);
             out.push(&line[start..end]);
             i = end + 1;
         } else {
@@ -117,7 +120,9 @@ fn field_ok(cond: &Option<(Op, String)>, value: &str) -> bool {
 fn match_from(fields: &[Field], values: &[&str]) -> bool {
     match fields.split_first() {
         None => values.is_empty(),
-        Some((Field::Ellipsis, rest)) => (0..=values.len()).any(|skip| match_from(rest, &values[skip..])),
+        Some((Field::Ellipsis, rest)) => {
+            (0..=values.len()).any(|skip| match_from(rest, &values[skip..]))
+        }
         Some((Field::Named(cond), rest)) => values
             .split_first()
             .is_some_and(|(v, more)| field_ok(cond, v) && match_from(rest, more)),

@@ -3,7 +3,8 @@
 use super::*;
 
 const RAILS_ERR: &str = "E, [2026-11-23T10:01:02.123456 #1] ERROR -- : [abc] PG::ConnectionBad: could not connect to server: Connection refused";
-const RAILS_OK: &str = "I, [2026-11-23T10:01:02.123456 #1]  INFO -- : [abc] Completed 200 OK in 45ms";
+const RAILS_OK: &str =
+    "I, [2026-11-23T10:01:02.123456 #1]  INFO -- : [abc] Completed 200 OK in 45ms";
 const JSON_ERR: &str = r#"{"ts":"2026-11-23T10:01:02Z","level":"error","msg":"upstream timeout after 30s","status":504,"latency_ms":30001,"path":"/v1/orders","ctx":{"region":"eu","tags":["a","b"]},"cached":false,"user":null}"#;
 const JSON_OK: &str = r#"{"ts":"2026-11-23T10:01:03Z","level":"info","msg":"ok","status":200,"latency_ms":12,"path":"/v1/orders","ctx":{"region":"us"}}"#;
 const NGINX: &str = r#"10.0.1.23 - - [23/Nov/2026:10:01:02 +0000] "GET /api/items HTTP/1.1" 502 157 "-" "curl/8.5.0""#;
@@ -51,15 +52,31 @@ fn json_patterns() {
         (r#"{ $.status = 504 }"#, JSON_ERR, true),
         (r#"{ $.status != 200 }"#, JSON_ERR, true),
         (r#"{ $.status != 200 }"#, JSON_OK, false),
-        (r#"{ $.latency_ms > 1000 && $.path = "/v1/*" }"#, JSON_ERR, true),
+        (
+            r#"{ $.latency_ms > 1000 && $.path = "/v1/*" }"#,
+            JSON_ERR,
+            true,
+        ),
         (r#"{ $.msg = "*timeout*" }"#, JSON_ERR, true),
         (r#"{ $.msg = "*timeout*" }"#, JSON_OK, false),
         (r#"{ $.level != "info" }"#, JSON_ERR, true),
         (r#"{ $.ctx.region = "eu" }"#, JSON_ERR, true),
         (r#"{ $.ctx.tags[1] = "b" }"#, JSON_ERR, true),
-        (r#"{ ($.level = "info" || $.status >= 500) && $.ctx.region = "us" }"#, JSON_OK, true),
-        (r#"{ ($.level = "info" || $.status >= 500) && $.ctx.region = "us" }"#, JSON_ERR, false),
-        (r#"{ $.level = "warn" || $.level = "error" }"#, JSON_ERR, true),
+        (
+            r#"{ ($.level = "info" || $.status >= 500) && $.ctx.region = "us" }"#,
+            JSON_OK,
+            true,
+        ),
+        (
+            r#"{ ($.level = "info" || $.status >= 500) && $.ctx.region = "us" }"#,
+            JSON_ERR,
+            false,
+        ),
+        (
+            r#"{ $.level = "warn" || $.level = "error" }"#,
+            JSON_ERR,
+            true,
+        ),
         (r#"{ $.missing != "x" }"#, JSON_ERR, false),
         (r#"{ $.missing NOT EXISTS }"#, JSON_ERR, true),
         (r#"{ $.cached IS FALSE }"#, JSON_ERR, true),

@@ -1,0 +1,22 @@
+//! One function per command of the command line.
+
+mod demo;
+mod sandbox;
+mod serve;
+mod user;
+
+use std::process::ExitCode;
+
+use crate::config::Command;
+
+pub use serve::{listen, shutdown_signal};
+
+/// Runs one command to completion.
+pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
+        Command::Sandbox(args) => sandbox::run(args).await,
+        Command::User(cmd) => user::run(cmd).await,
+    }
+}

@@ -1,0 +1,17 @@
+//! `ecsdeck sandbox`: the simulator alone.
+
+use std::process::ExitCode;
+
+use crate::config::SandboxArgs;
+use crate::sandbox::{self, SandboxConfig};
+
+pub async fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    let sb = sandbox::start(SandboxConfig::default(), args.bind).await?;
+    let endpoint = sb.endpoint_url();
+    println!("ecsdeck sandbox is serving ECS, ECR and CloudWatch Logs at {endpoint}");
+    println!("  try: aws --endpoint-url {endpoint} --region us-east-1 ecs list-clusters");
+    println!("  call counts: {endpoint}/_sandbox/stats");
+    super::shutdown_signal().await;
+    sb.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}

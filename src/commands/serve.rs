@@ -1,0 +1,71 @@
+//! `ecsdeck serve`: the dashboard against real AWS.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::aws::AwsClients;
+use crate::config::ServeArgs;
+use crate::state::{AppState, Environment, Settings};
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let sdk =
+        crate::aws::config::load_sdk_config(args.region.clone(), args.endpoint_url.clone()).await;
+    let region = sdk
+        .region()
+        .map(|r| r.to_string())
+        .context("no AWS region: pass --region or set AWS_REGION")?;
+    let name = args.environment.clone().unwrap_or_else(|| region.clone());
+    let env = Environment::new(name, region, AwsClients::new(&sdk));
+    let state = AppState::new(Settings::default(), vec![env]);
+    let listener = bind(args.web.bind).await?;
+    tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
+    listen(listener, crate::app(state)).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Binds the dashboard's listener with a clear error.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
+/// Serves `app` until SIGINT or SIGTERM, then drains in-flight requests.
+pub async fn listen(listener: TcpListener, app: Router) -> anyhow::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("dashboard server failed")
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what ECS sends a task it stops).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

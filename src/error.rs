@@ -1,0 +1,109 @@
+//! `AppError`: the one error type of the web layer. A handler returns it; the
+//! `render_errors` middleware (web/error_page.rs) logs it once and renders it
+//! as a full page or, for htmx requests, as a toast — with the request id and
+//! never with internals.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::aws::AwsError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A resource the user asked for does not exist; the text says which.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is invalid; the text says why.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The user may not do this; the text says why.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A feature that is planned but not built yet.
+    #[error("{0} is not built yet")]
+    NotBuilt(&'static str),
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error("template rendering failed: {0}")]
+    Template(#[from] askama::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// What the middleware needs to render and log an error; travels in the
+/// response extensions.
+#[derive(Clone, Debug)]
+pub struct ErrorReport {
+    pub status: StatusCode,
+    pub title: &'static str,
+    /// Safe to show to the user.
+    pub message: String,
+    /// For the log only.
+    pub detail: String,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotBuilt(_) => StatusCode::NOT_IMPLEMENTED,
+            Self::Aws(AwsError::NotFound { .. }) => StatusCode::NOT_FOUND,
+            Self::Aws(AwsError::AccessDenied { .. }) => StatusCode::FORBIDDEN,
+            Self::Aws(AwsError::Invalid { .. }) => StatusCode::BAD_REQUEST,
+            Self::Aws(AwsError::Throttled { .. }) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Aws(AwsError::Unavailable { .. }) => StatusCode::BAD_GATEWAY,
+            Self::Template(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) | Self::Aws(AwsError::NotFound { .. }) => "Not found",
+            Self::BadRequest(_) | Self::Aws(AwsError::Invalid { .. }) => "Invalid request",
+            Self::Forbidden(_) => "Not allowed",
+            Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
+            Self::NotBuilt(_) => "Not built yet",
+            Self::Aws(AwsError::Throttled { .. }) => "AWS is throttling",
+            Self::Aws(AwsError::Unavailable { .. }) => "AWS unavailable",
+            Self::Template(_) | Self::Internal(_) => "Something went wrong",
+        }
+    }
+
+    /// The message shown to the user: AWS's own words for AWS errors, never
+    /// an internal error's text.
+    fn public_message(&self) -> String {
+        match self {
+            Self::NotFound(m) | Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
+            Self::NotBuilt(what) => format!("{what} is planned but not built yet."),
+            Self::Aws(e @ AwsError::Throttled { .. }) => format!(
+                "AWS is throttling requests ({}). Try again in a moment.",
+                e.code()
+            ),
+            Self::Aws(e) => format!("AWS said: {} ({})", e.message(), e.code()),
+            Self::Template(_) | Self::Internal(_) => {
+                "ecsdeck hit an internal error. It has been logged; quote the request id when reporting it."
+                    .to_string()
+            }
+        }
+    }
+
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            status: self.status(),
+            title: self.title(),
+            message: self.public_message(),
+            detail: self.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let report = self.report();
+        let mut resp = (report.status, report.message.clone()).into_response();
+        resp.extensions_mut().insert(report);
+        resp
+    }
+}

@@ -1,0 +1,46 @@
+//! Application state shared by every handler (cheap to clone).
+
+use std::sync::Arc;
+
+use crate::aws::AwsClients;
+
+/// Product version shown in the footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One AWS account + region the dashboard shows, named in URLs (`/{env}/…`).
+#[derive(Clone, Debug)]
+pub struct Environment {
+    pub name: String,
+    pub region: String,
+    pub aws: AwsClients,
+}
+
+impl Environment {
+    pub fn new(name: String, region: String, aws: AwsClients) -> Self {
+        Self { name, region, aws }
+    }
+}
+
+/// Settings that shape behaviour, fixed at start-up.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub environments: Arc<Vec<Environment>>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, environments: Vec<Environment>) -> Self {
+        Self {
+            settings: Arc::new(settings),
+            environments: Arc::new(environments),
+        }
+    }
+
+    /// The environment named `name`, if configured.
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+}

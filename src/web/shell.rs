@@ -1,0 +1,70 @@
+//! The page shell every full page renders into: header, breadcrumb, footer.
+
+use crate::state::{AppState, VERSION};
+use crate::web::assets;
+
+/// One breadcrumb step; the last one has no link.
+#[derive(Clone, Debug)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+/// Data for `templates/base.html`.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub title: String,
+    pub env_name: String,
+    pub region: String,
+    /// The signed-in user's name, if any.
+    pub user: Option<String>,
+    pub version: &'static str,
+    pub crumbs: Vec<Crumb>,
+    /// Which nav entry is current: "clusters", "images", "logs", "audit" or "".
+    pub section: &'static str,
+}
+
+impl Shell {
+    /// A shell for the first configured environment.
+    pub fn new(state: &AppState, title: impl Into<String>) -> Self {
+        let (env_name, region) = state
+            .environments
+            .first()
+            .map(|e| (e.name.clone(), e.region.clone()))
+            .unwrap_or_default();
+        Self {
+            title: title.into(),
+            env_name,
+            region,
+            user: None,
+            version: VERSION,
+            crumbs: Vec::new(),
+            section: "",
+        }
+    }
+
+    /// Marks the current nav section.
+    pub fn section(mut self, section: &'static str) -> Self {
+        self.section = section;
+        self
+    }
+
+    /// Appends a breadcrumb step (`href` None for the current page).
+    pub fn crumb(mut self, label: impl Into<String>, href: Option<String>) -> Self {
+        self.crumbs.push(Crumb {
+            label: label.into(),
+            href,
+        });
+        self
+    }
+
+    /// A versioned URL for a static asset.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// `/{env}/{rest}` for the current environment.
+    pub fn env_path(&self, rest: &str) -> String {
+        format!("/{}/{}", self.env_name, rest)
+    }
+}
