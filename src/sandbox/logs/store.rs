@@ -9,6 +9,12 @@ pub const REGION: &str = "us-east-1";
 /// CloudWatch counts 26 bytes of overhead per event.
 pub const EVENT_OVERHEAD: i64 = 26;
 
+/// Events kept per stream: older ones are dropped (as retention would), so a
+/// long-running sandbox holds bounded memory.
+pub const STREAM_CAP: usize = 100_000;
+/// Dropping happens in batches of this many, so appends stay amortised O(1).
+const TRIM_SLACK: usize = STREAM_CAP / 10;
+
 /// One stored event. `seq` is unique across the store and orders events
 /// with equal timestamps in arrival order.
 #[derive(Debug, Clone)]
@@ -16,7 +22,8 @@ pub struct Event {
     pub ts: i64,
     pub seq: u64,
     pub ingest: i64,
-    pub message: String,
+    /// Boxed, not `String`: no spare capacity per stored line.
+    pub message: Box<str>,
 }
 
 impl Event {
@@ -99,6 +106,15 @@ impl Stream {
         } else {
             let at = self.index_of(event.key());
             self.events.insert(at, event);
+        }
+        if self.events.len() > STREAM_CAP + TRIM_SLACK {
+            let drop = self.events.len() - STREAM_CAP;
+            let freed: i64 = self.events[..drop]
+                .iter()
+                .map(|e| e.message.len() as i64 + EVENT_OVERHEAD)
+                .sum();
+            self.events.drain(..drop);
+            self.stored_bytes -= freed;
         }
     }
 
@@ -192,7 +208,7 @@ impl Groups {
                 ts: *ts,
                 seq: self.next_seq,
                 ingest: now_ms.max(*ts),
-                message: message.clone(),
+                message: message.as_str().into(),
             });
         }
         s.upload_count += 1;

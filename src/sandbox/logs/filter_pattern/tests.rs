@@ -90,8 +90,14 @@ fn json_patterns() {
 
 #[test]
 fn space_delimited_patterns() {
-    assert!(m("[ip, id, user, ts, request, status=5*, size]", NGINX));
-    assert!(!m("[ip, id, user, ts, request, status=4*, size]", NGINX));
+    assert!(m(
+        "[ip, id, user, ts, request, status=5*, size, referer, agent]",
+        NGINX
+    ));
+    assert!(!m(
+        "[ip, id, user, ts, request, status=4*, size, referer, agent]",
+        NGINX
+    ));
     assert!(m("[ip=10.0.*, ...]", NGINX));
     assert!(m("[..., status>=500, size, referer, agent]", NGINX));
     assert!(!m("[ip, user]", NGINX));
