@@ -7,7 +7,7 @@
 mod describe;
 mod events;
 pub mod filter_pattern;
-mod input;
+pub(crate) mod input;
 pub mod store;
 mod tokens;
 mod write;

@@ -80,6 +80,7 @@ pub fn decode_name(token: &str) -> Result<(i64, String), ApiError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
