@@ -5,6 +5,9 @@
 
 mod browser;
 mod e2e_shell;
+mod sandbox_ecr_images;
+mod sandbox_logs_filter;
+mod sandbox_logs_tail;
 mod sandbox_wire;
 mod support;
 mod web_shell;
