@@ -12,8 +12,6 @@ pub const EVENT_OVERHEAD: i64 = 26;
 /// Events kept per stream: older ones are dropped (as retention would), so a
 /// long-running sandbox holds bounded memory.
 pub const STREAM_CAP: usize = 100_000;
-/// Dropping happens in batches of this many, so appends stay amortised O(1).
-const TRIM_SLACK: usize = STREAM_CAP / 10;
 
 /// One stored event. `seq` is unique across the store and orders events
 /// with equal timestamps in arrival order.
@@ -107,15 +105,18 @@ impl Stream {
             let at = self.index_of(event.key());
             self.events.insert(at, event);
         }
-        if self.events.len() > STREAM_CAP + TRIM_SLACK {
-            let drop = self.events.len() - STREAM_CAP;
-            let freed: i64 = self.events[..drop]
-                .iter()
-                .map(|e| e.message.len() as i64 + EVENT_OVERHEAD)
-                .sum();
-            self.events.drain(..drop);
-            self.stored_bytes -= freed;
-        }
+    }
+
+    /// Forgets the `n` oldest events; returns how many went.
+    fn drop_oldest(&mut self, n: usize) -> usize {
+        let n = n.min(self.events.len());
+        let freed: i64 = self.events[..n]
+            .iter()
+            .map(|e| e.message.len() as i64 + EVENT_OVERHEAD)
+            .sum();
+        self.events.drain(..n);
+        self.stored_bytes -= freed;
+        n
     }
 
     /// The sequence token PutLogEvents would hand out next.
@@ -156,13 +157,48 @@ impl Group {
 }
 
 /// Groups by name, and the store-wide event sequence.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Groups {
     pub groups: BTreeMap<String, Group>,
     next_seq: u64,
+    /// Appends since the store-wide budget was last checked.
+    since_check: usize,
+    caps: Caps,
 }
 
+/// Memory bounds: events per stream and across the store. Trimming happens
+/// in batches of `slack` events so appends stay amortised O(1).
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    pub stream: usize,
+    pub store: usize,
+    pub slack: usize,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Self::with_caps(Caps {
+            stream: STREAM_CAP,
+            store: STORE_CAP,
+            slack: STREAM_CAP / 10,
+        })
+    }
+}
+
+/// Events kept across all streams: past this, the biggest streams lose their
+/// oldest events first, so a large fleet left running stays bounded.
+pub const STORE_CAP: usize = 2_000_000;
+
 impl Groups {
+    pub fn with_caps(caps: Caps) -> Self {
+        Self {
+            groups: BTreeMap::new(),
+            next_seq: 0,
+            since_check: 0,
+            caps,
+        }
+    }
+
     /// Creates a group; false if it already existed.
     pub fn create_group(&mut self, name: &str, retention_days: Option<i32>, now_ms: i64) -> bool {
         if self.groups.contains_key(name) {
@@ -212,5 +248,85 @@ impl Groups {
             });
         }
         s.upload_count += 1;
+        let caps = self.caps;
+        if s.events.len() > caps.stream + caps.slack {
+            s.drop_oldest(s.events.len() - caps.stream);
+        }
+        self.since_check += events.len();
+        if self.since_check >= caps.slack {
+            self.since_check = 0;
+            self.enforce_store_cap();
+        }
+    }
+
+    pub fn total_events(&self) -> usize {
+        self.groups
+            .values()
+            .flat_map(|g| g.streams.values())
+            .map(|s| s.events.len())
+            .sum()
+    }
+
+    fn enforce_store_cap(&mut self) {
+        let mut total = self.total_events();
+        let caps = self.caps;
+        while total > caps.store {
+            let biggest = self
+                .groups
+                .values_mut()
+                .flat_map(|g| g.streams.values_mut())
+                .max_by_key(|s| s.events.len());
+            let Some(s) = biggest else {
+                return;
+            };
+            let excess = total - caps.store + caps.slack;
+            let gone = s.drop_oldest(excess.min(s.events.len().div_ceil(4)));
+            if gone == 0 {
+                return;
+            }
+            total -= gone;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: Caps = Caps {
+        stream: 1_000,
+        store: 5_000,
+        slack: 100,
+    };
+
+    #[test]
+    fn streams_keep_at_most_their_cap_and_bytes_follow() {
+        let mut g = Groups::with_caps(SMALL);
+        let batch: Vec<(i64, String)> = (0..250).map(|i| (i, format!("line {i}"))).collect();
+        for _ in 0..13 {
+            g.append("g", "s", &batch, 0);
+        }
+        let s = &g.groups["g"].streams["s"];
+        assert!(s.events.len() <= SMALL.stream + SMALL.slack);
+        assert!(s.events.len() >= SMALL.stream);
+        let bytes: i64 = s
+            .events
+            .iter()
+            .map(|e| e.message.len() as i64 + EVENT_OVERHEAD)
+            .sum();
+        assert_eq!(s.stored_bytes, bytes);
+        assert!(s.events.windows(2).all(|w| w[0].key() <= w[1].key()));
+    }
+
+    #[test]
+    fn the_store_as_a_whole_is_capped() {
+        let mut g = Groups::with_caps(SMALL);
+        let batch: Vec<(i64, String)> = (0..100).map(|i| (i, String::new())).collect();
+        for i in 0..200 {
+            g.append("g", &format!("s{}", i % 30), &batch, 0);
+        }
+        let total = g.total_events();
+        assert!(total <= SMALL.store + SMALL.slack, "{total}");
+        assert!(total > SMALL.store / 2, "{total}");
     }
 }
