@@ -3,8 +3,10 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browse_costs;
 mod browse_pages;
 mod browser;
+mod e2e_browse;
 mod e2e_shell;
 mod sandbox_ecr_images;
 mod sandbox_ecs_fleet;
