@@ -12,6 +12,7 @@ pub mod error;
 mod routes;
 pub mod sandbox;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 pub mod web;
 
