@@ -112,17 +112,14 @@ pub fn p256_pem_from_point(point: &[u8]) -> String {
 pub struct AlbVerifier {
     config: AlbConfig,
     clock: Clock,
-    http: reqwest::Client,
+    http: HttpClient,
     keys: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     misses: Mutex<HashMap<String, i64>>,
 }
 
 impl AlbVerifier {
     pub fn new(config: AlbConfig, clock: Clock) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let http = http_client()?;
         Ok(Self {
             config,
             clock,
@@ -230,18 +227,17 @@ impl AlbVerifier {
             .key_url
             .replace("{region}", region)
             .replace("{kid}", kid);
-        let resp = match self.http.get(&url).send().await {
-            Ok(r) => r,
+        let pem = match fetch_text(&self.http, &url).await {
+            Ok(Some(pem)) => pem,
+            Ok(None) => {
+                tracing::warn!(%url, "no ALB public key there");
+                return None;
+            }
             Err(e) => {
                 tracing::warn!(%url, error = %e, "cannot fetch the ALB public key");
                 return None;
             }
         };
-        if !resp.status().is_success() {
-            tracing::warn!(%url, status = resp.status().as_u16(), "no ALB public key");
-            return None;
-        }
-        let pem = resp.text().await.ok()?;
         let point = p256_point_from_pem(&pem);
         if point.is_none() {
             tracing::warn!(%url, "the ALB public key is not a P-256 PEM key");
@@ -286,6 +282,49 @@ impl AlbVerifier {
         AlbIdentity { name, groups, role }
     }
 }
+
+/// An HTTP(S) client for key fetches: the system's roots and aws-lc-rs (the
+/// TLS provider the AWS SDK already uses, so the process has exactly one).
+fn http_client() -> anyhow::Result<HttpClient> {
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_native_roots(provider)?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    Ok(
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(https),
+    )
+}
+
+/// GETs `url`; the body as text when the answer is 200.
+async fn fetch_text(http: &HttpClient, url: &str) -> Result<Option<String>, String> {
+    use http_body_util::BodyExt;
+    let req = axum::http::Request::get(url)
+        .body(http_body_util::Empty::<axum::body::Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    let fetch = async {
+        let resp = http.request(req).await.map_err(|e| e.to_string())?;
+        if resp.status() != axum::http::StatusCode::OK {
+            return Ok(None);
+        }
+        let body = http_body_util::Limited::new(resp.into_body(), 64 * 1024)
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        Ok(Some(String::from_utf8_lossy(&body).into_owned()))
+    };
+    tokio::time::timeout(Duration::from_secs(5), fetch)
+        .await
+        .map_err(|_| "timed out".to_string())?
+}
+
+type HttpClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Empty<axum::body::Bytes>,
+>;
 
 fn valid_kid(kid: &str) -> bool {
     !kid.is_empty()

@@ -47,6 +47,9 @@ async fn a_user_signs_in_sees_the_role_and_signs_out() {
             c.find(Locator::Css("form.login-form button[type=submit]")).await?.click().await?;
             let alert = c.wait().for_element(Locator::Css(".login-error")).await?.text().await?;
             anyhow::ensure!(alert.contains("Wrong user name or password"), "alert: {alert}");
+            // The 401 of that answer is logged by the browser; expected here.
+            let logged = b.console_errors().await;
+            anyhow::ensure!(logged.iter().all(|e| e.contains("401")), "console: {logged:?}");
 
             sign_in(c, &base, "operator").await?;
             let slot = c.find(Locator::Css(".user-slot")).await?.text().await?;
