@@ -15,11 +15,13 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::sandbox::SandboxConfig;
-use crate::sandbox::clock::SimClock;
-use crate::sandbox::ecs;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
 use crate::sandbox::error::ApiError;
+use crate::sandbox::throttle::Buckets;
 use crate::sandbox::world::World;
+use crate::sandbox::{SandboxConfig, Throttle, ecs};
 
 const JSON_11: &str = "application/x-amz-json-1.1";
 
@@ -36,6 +38,9 @@ pub struct Shared {
     pub world: Arc<Mutex<World>>,
     pub stats: Arc<Mutex<Stats>>,
     pub config: Arc<SandboxConfig>,
+    pub buckets: Arc<Buckets>,
+    /// Randomness for latency jitter and faults (not the simulation's).
+    pub chaos: Arc<Mutex<StdRng>>,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked.
@@ -49,6 +54,7 @@ pub struct SandboxHandle {
     shared: Shared,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl SandboxHandle {
@@ -64,6 +70,9 @@ impl SandboxHandle {
 
     /// Stops accepting calls and waits for the server to finish.
     pub async fn shutdown(mut self) {
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -75,12 +84,26 @@ impl SandboxHandle {
 pub async fn start(config: SandboxConfig, bind: SocketAddr) -> std::io::Result<SandboxHandle> {
     let listener = TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
-    let world = World::new(SimClock::new(config.speed));
+    let world = World::from_config(&config);
     let shared = Shared {
         world: Arc::new(Mutex::new(world)),
         stats: Arc::new(Mutex::new(Stats::default())),
+        buckets: Arc::new(Buckets::default()),
+        chaos: Arc::new(Mutex::new(StdRng::seed_from_u64(config.seed ^ 0x5eed_cafe))),
         config: Arc::new(config),
     };
+    let ticker = (shared.config.tick_ms > 0).then(|| {
+        let world = shared.world.clone();
+        let every = std::time::Duration::from_millis(shared.config.tick_ms);
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                lock(&world).advance();
+            }
+        })
+    });
     let app = router(shared.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -96,6 +119,7 @@ pub async fn start(config: SandboxConfig, bind: SocketAddr) -> std::io::Result<S
         shared,
         stop: Some(stop),
         task,
+        ticker,
     })
 }
 
@@ -142,10 +166,42 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             ));
         }
     };
-    *lock(&shared.stats)
-        .calls
-        .entry(format!("{service}:{op}"))
-        .or_default() += 1;
+    let key = format!("{service}:{op}");
+    *lock(&shared.stats).calls.entry(key.clone()).or_default() += 1;
+    let cfg = &shared.config;
+    let (delay, fault, stall) = {
+        let mut rng = lock(&shared.chaos);
+        let jitter = if cfg.jitter_ms > 0 {
+            rng.random_range(0..=cfg.jitter_ms)
+        } else {
+            0
+        };
+        let fault = cfg.fault_rate > 0.0 && rng.random_bool(cfg.fault_rate.clamp(0.0, 1.0));
+        (cfg.latency_ms + jitter, fault, rng.random_bool(0.3))
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    if cfg.throttle == Throttle::Aws && !shared.buckets.try_take(service, op) {
+        *lock(&shared.stats).throttled.entry(key).or_default() += 1;
+        return error_response(&ApiError::new(400, "ThrottlingException", "Rate exceeded"));
+    }
+    if fault {
+        *lock(&shared.stats).faulted.entry(key).or_default() += 1;
+        if stall {
+            tokio::time::sleep(std::time::Duration::from_millis(cfg.stall_ms)).await;
+        }
+        let kind = match service {
+            "logs" => "ServiceUnavailableException",
+            _ => "ServerException",
+        };
+        let status = if kind == "ServerException" { 500 } else { 503 };
+        return error_response(&ApiError::new(
+            status,
+            kind,
+            "We encountered an internal error. Please try again.",
+        ));
+    }
     let input: Value = if body.is_empty() {
         json!({})
     } else {

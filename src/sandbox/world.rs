@@ -1,8 +1,9 @@
 //! Everything the sandbox knows, behind one lock.
 
+use crate::sandbox::SandboxConfig;
 use crate::sandbox::clock::SimClock;
 use crate::sandbox::ecr::EcrStore;
-use crate::sandbox::ecs::EcsState;
+use crate::sandbox::ecs::{self, EcsState};
 use crate::sandbox::logs::LogStore;
 
 #[derive(Debug)]
@@ -14,12 +15,34 @@ pub struct World {
 }
 
 impl World {
+    /// An empty world on `clock`.
     pub fn new(clock: SimClock) -> Self {
+        let now = clock.now_ms();
         Self {
             clock,
-            ecs: EcsState::default(),
+            ecs: EcsState::new(42, Default::default(), now),
             ecr: EcrStore::new(),
             logs: LogStore::new(),
         }
+    }
+
+    /// A world populated with `config.fleet`.
+    pub fn from_config(config: &SandboxConfig) -> Self {
+        let clock = SimClock::new(config.speed);
+        let now = clock.now_ms();
+        let mut world = Self {
+            clock,
+            ecs: EcsState::new(config.seed, config.timings.clone(), now),
+            ecr: EcrStore::new(),
+            logs: LogStore::new(),
+        };
+        ecs::seed::build(&mut world, &config.fleet, now);
+        world
+    }
+
+    /// Brings the simulation up to the clock's now.
+    pub fn advance(&mut self) {
+        let now = self.clock.now_ms();
+        ecs::scheduler::advance(self, now);
     }
 }

@@ -62,6 +62,22 @@ impl Shell {
         self.role == "admin"
     }
 
+    /// A shell for the environment named in the URL.
+    pub fn for_env(env: &crate::state::Environment, title: impl Into<String>) -> Self {
+        let current = crate::auth::current();
+        Self {
+            title: title.into(),
+            env_name: env.name.clone(),
+            region: env.region.clone(),
+            user: current.as_ref().map(|u| u.name.clone()),
+            role: current.as_ref().map_or("", |u| u.role.as_str()),
+            csrf_token: current.map(|u| u.csrf_token).unwrap_or_default(),
+            version: VERSION,
+            crumbs: Vec::new(),
+            section: "",
+        }
+    }
+
     /// Marks the current nav section.
     pub fn section(mut self, section: &'static str) -> Self {
         self.section = section;

@@ -2,25 +2,103 @@
 //! container instances, deployments, and the
 //! `AmazonEC2ContainerServiceV20141113.*` operations.
 
+pub mod arn;
+pub mod clusters;
+pub mod deployments;
+pub mod lifecycle;
+pub mod model;
+pub mod pagination;
+pub mod reconcile;
+pub mod render;
+pub mod rollout;
+pub mod scheduler;
+pub mod schedules;
+pub mod seed;
+pub mod services;
+pub mod task_definitions;
+pub mod tasks;
+pub mod transitions;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use serde_json::Value;
 
 use crate::sandbox::error::ApiError;
 use crate::sandbox::world::World;
+use lifecycle::TaskTimings;
+use model::{Cluster, TaskDef};
+use schedules::Schedule;
 
 /// All ECS state of the sandbox.
-#[derive(Debug, Default)]
-pub struct EcsState {}
+#[derive(Debug)]
+pub struct EcsState {
+    pub clusters: BTreeMap<String, Cluster>,
+    /// Revisions by family, oldest first.
+    pub task_defs: BTreeMap<String, Vec<TaskDef>>,
+    pub schedules: Vec<Schedule>,
+    /// Images the seeded fleet pushed (`repo:tag`, `repo@digest`).
+    pub seeded_images: BTreeSet<String>,
+    pub rng: StdRng,
+    pub timings: TaskTimings,
+    /// Simulated time the scheduler has reached.
+    pub advanced_to_ms: i64,
+    /// Log lines are written only from this time on.
+    pub log_from_ms: i64,
+}
+
+impl Default for EcsState {
+    fn default() -> Self {
+        Self::new(42, TaskTimings::default(), 0)
+    }
+}
+
+impl EcsState {
+    pub fn new(seed: u64, timings: TaskTimings, now_ms: i64) -> Self {
+        Self {
+            clusters: BTreeMap::new(),
+            task_defs: BTreeMap::new(),
+            schedules: Vec::new(),
+            seeded_images: BTreeSet::new(),
+            rng: StdRng::seed_from_u64(seed),
+            timings,
+            advanced_to_ms: now_ms,
+            log_from_ms: now_ms,
+        }
+    }
+}
 
 /// Answers one `AmazonEC2ContainerServiceV20141113.<op>` call.
-pub fn handle(
-    _world: &mut World,
-    op: &str,
-    _body: &Value,
-    _now_ms: i64,
-) -> Result<Value, ApiError> {
-    Err(ApiError::new(
-        400,
-        "UnknownOperationException",
-        format!("AmazonEC2ContainerServiceV20141113.{op} is not supported by the ecsdeck sandbox"),
-    ))
+pub fn handle(world: &mut World, op: &str, body: &Value, now: i64) -> Result<Value, ApiError> {
+    scheduler::advance(world, now);
+    let ecs = &mut world.ecs;
+    match op {
+        "ListClusters" => clusters::list(ecs, body),
+        "DescribeClusters" => clusters::describe(ecs, body),
+        "ListTagsForResource" => clusters::list_tags(ecs, body),
+        "ListContainerInstances" => clusters::list_instances(ecs, body),
+        "DescribeContainerInstances" => clusters::describe_instances(ecs, body),
+        "ListServices" => services::list(ecs, body),
+        "DescribeServices" => services::describe(ecs, body),
+        "UpdateService" => services::update(ecs, body, now),
+        "ListTasks" => tasks::list(ecs, body),
+        "DescribeTasks" => tasks::describe(ecs, body),
+        "StopTask" => tasks::stop(ecs, body, now),
+        "RunTask" => tasks::run(world, body, now),
+        "ListTaskDefinitions" => task_definitions::list(ecs, body),
+        "ListTaskDefinitionFamilies" => task_definitions::list_families(ecs, body),
+        "DescribeTaskDefinition" => task_definitions::describe(ecs, body),
+        "RegisterTaskDefinition" => task_definitions::register_op(ecs, body, now),
+        "ListServiceDeployments" => deployments::list(ecs, body),
+        "DescribeServiceDeployments" => deployments::describe(ecs, body),
+        "StopServiceDeployment" => deployments::stop(ecs, body, now),
+        _ => Err(ApiError::new(
+            400,
+            "UnknownOperationException",
+            format!(
+                "AmazonEC2ContainerServiceV20141113.{op} is not supported by the ecsdeck sandbox"
+            ),
+        )),
+    }
 }

@@ -1,0 +1,263 @@
+//! Services: ListServices, DescribeServices, UpdateService.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::arn::{self, includes, str_field};
+use super::model::{Cluster, Deployment, Service, Task, TaskStatus};
+use super::render::{self, opt, ts};
+use super::{EcsState, pagination, rollout, task_definitions};
+use crate::sandbox::error::ApiError;
+
+pub fn cluster<'a>(ecs: &'a EcsState, body: &Value) -> Result<&'a Cluster, ApiError> {
+    let name = arn::cluster_name(str_field(body, "cluster"))?;
+    ecs.clusters.get(&name).ok_or_else(arn::cluster_not_found)
+}
+
+pub fn cluster_mut<'a>(ecs: &'a mut EcsState, body: &Value) -> Result<&'a mut Cluster, ApiError> {
+    let name = arn::cluster_name(str_field(body, "cluster"))?;
+    ecs.clusters
+        .get_mut(&name)
+        .ok_or_else(arn::cluster_not_found)
+}
+
+/// (running, pending) tasks of a service, or of one of its deployments.
+pub fn counts(
+    tasks: &BTreeMap<String, Task>,
+    service: &str,
+    deployment: Option<&str>,
+) -> (i32, i32) {
+    let mut running = 0;
+    let mut pending = 0;
+    for t in tasks.values() {
+        if t.service.as_deref() != Some(service) || t.desired_status != "RUNNING" {
+            continue;
+        }
+        if deployment.is_some_and(|d| t.deployment_id.as_deref() != Some(d)) {
+            continue;
+        }
+        match t.last_status {
+            TaskStatus::Running => running += 1,
+            s if s < TaskStatus::Running => pending += 1,
+            _ => {}
+        }
+    }
+    (running, pending)
+}
+
+fn deployment_config_json(c: &super::model::DeploymentConfig) -> Value {
+    json!({
+        "deploymentCircuitBreaker": { "enable": c.breaker_enable, "rollback": c.breaker_rollback },
+        "maximumPercent": c.max_percent,
+        "minimumHealthyPercent": c.min_healthy_percent,
+    })
+}
+
+pub fn deployment_json(d: &Deployment, tasks: &BTreeMap<String, Task>, service: &str) -> Value {
+    let (running, pending) = counts(tasks, service, Some(&d.id));
+    let desired = if d.status == "PRIMARY" {
+        d.desired
+    } else {
+        running + pending
+    };
+    let mut v = json!({
+        "id": d.id,
+        "status": d.status,
+        "taskDefinition": d.task_definition,
+        "desiredCount": desired,
+        "pendingCount": pending,
+        "runningCount": running,
+        "failedTasks": d.failed_tasks,
+        "createdAt": ts(d.created_ms),
+        "updatedAt": ts(d.updated_ms),
+        "launchType": d.launch_type,
+        "rolloutState": d.rollout_state,
+        "rolloutStateReason": d.rollout_reason,
+    });
+    if d.launch_type == "FARGATE" {
+        v["platformVersion"] = json!("1.4.0");
+        v["platformFamily"] = json!("Linux");
+    }
+    opt(&mut v, "networkConfiguration", d.network.clone());
+    v
+}
+
+pub fn service_json(svc: &Service, cluster: &Cluster, with_tags: bool) -> Value {
+    let (running, pending) = counts(&cluster.tasks, &svc.name, None);
+    let deployments: Vec<Value> = svc
+        .deployments
+        .iter()
+        .map(|d| deployment_json(d, &cluster.tasks, &svc.name))
+        .collect();
+    let events: Vec<Value> = svc
+        .events
+        .iter()
+        .map(|e| json!({ "id": e.id, "createdAt": ts(e.created_ms), "message": e.message }))
+        .collect();
+    let mut v = json!({
+        "serviceArn": svc.arn,
+        "serviceName": svc.name,
+        "clusterArn": cluster.arn,
+        "loadBalancers": svc.load_balancers,
+        "serviceRegistries": [],
+        "status": svc.status,
+        "desiredCount": svc.desired,
+        "runningCount": running,
+        "pendingCount": pending,
+        "launchType": svc.launch_type,
+        "taskDefinition": svc.task_definition,
+        "deploymentConfiguration": deployment_config_json(&svc.deployment_config),
+        "deployments": deployments,
+        "events": events,
+        "createdAt": ts(svc.created_ms),
+        "placementConstraints": [],
+        "placementStrategy": [],
+        "schedulingStrategy": svc.scheduling_strategy,
+        "deploymentController": { "type": "ECS" },
+        "createdBy": format!("arn:aws:iam::{}:role/deployer", arn::ACCOUNT),
+        "enableECSManagedTags": true,
+        "propagateTags": "SERVICE",
+        "enableExecuteCommand": false,
+    });
+    opt(&mut v, "platformVersion", svc.platform_version.clone());
+    if svc.launch_type == "FARGATE" {
+        v["platformFamily"] = json!("Linux");
+    }
+    opt(&mut v, "networkConfiguration", svc.network.clone());
+    opt(
+        &mut v,
+        "healthCheckGracePeriodSeconds",
+        svc.health_check_grace_s,
+    );
+    opt(&mut v, "roleArn", svc.role_arn.clone());
+    if with_tags {
+        v["tags"] = render::tags(&svc.tags);
+    }
+    v
+}
+
+pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
+    let c = cluster(ecs, body)?;
+    let launch = str_field(body, "launchType");
+    let strategy = str_field(body, "schedulingStrategy");
+    let arns: Vec<String> = c
+        .services
+        .values()
+        .filter(|s| s.status == "ACTIVE")
+        .filter(|s| launch.is_none_or(|l| l == s.launch_type))
+        .filter(|s| strategy.is_none_or(|l| l == s.scheduling_strategy))
+        .map(|s| s.arn.clone())
+        .collect();
+    let (page, next) = pagination::page("ListServices", body, &arns, 10, 100)?;
+    Ok(render::with_token(json!({ "serviceArns": page }), next))
+}
+
+pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
+    let names = arn::str_list(body, "services");
+    if names.is_empty() {
+        return Err(ApiError::invalid("Services cannot be empty."));
+    }
+    if names.len() > 10 {
+        return Err(ApiError::invalid("services can have at most 10 items."));
+    }
+    let c = cluster(ecs, body)?;
+    let tags = includes(body, "TAGS");
+    let mut services = Vec::new();
+    let mut failures = Vec::new();
+    for n in &names {
+        let (from_arn, name) = arn::service_ref(n);
+        let found = c
+            .services
+            .get(&name)
+            .filter(|_| from_arn.as_ref().is_none_or(|x| *x == c.name));
+        match found {
+            Some(s) => services.push(service_json(s, c, tags)),
+            None => failures.push(render::failure(
+                &arn::service_arn(&c.name, &name),
+                "MISSING",
+            )),
+        }
+    }
+    Ok(json!({ "services": services, "failures": failures }))
+}
+
+pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiError> {
+    let service_ref = arn::required(body, "service")?;
+    let desired = arn::int_field(body, "desiredCount")?;
+    if desired.is_some_and(|d| !(0..=5000).contains(&d)) {
+        return Err(ApiError::invalid(
+            "desiredCount must be between 0 and 5000.",
+        ));
+    }
+    let td = match str_field(body, "taskDefinition") {
+        Some(r) => Some(
+            task_definitions::resolve(&ecs.task_defs, r)
+                .map_err(|_| ApiError::new(400, "ClientException", "TaskDefinition not found."))?
+                .arn
+                .clone(),
+        ),
+        None => None,
+    };
+    let EcsState { clusters, rng, .. } = ecs;
+    let name = arn::cluster_name(str_field(body, "cluster"))?;
+    let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
+    let (_, svc_name) = arn::service_ref(service_ref);
+    let svc = c
+        .services
+        .get_mut(&svc_name)
+        .ok_or_else(arn::service_not_found)?;
+    if svc.status != "ACTIVE" {
+        return Err(ApiError::new(
+            400,
+            "ServiceNotActiveException",
+            "Service was not ACTIVE.",
+        ));
+    }
+    if let Some(dc) = body.get("deploymentConfiguration") {
+        let cfg = &mut svc.deployment_config;
+        if let Some(n) = dc.get("minimumHealthyPercent").and_then(Value::as_i64) {
+            cfg.min_healthy_percent = n as i32;
+        }
+        if let Some(n) = dc.get("maximumPercent").and_then(Value::as_i64) {
+            cfg.max_percent = n as i32;
+        }
+        if let Some(cb) = dc.get("deploymentCircuitBreaker") {
+            cfg.breaker_enable = cb
+                .get("enable")
+                .and_then(Value::as_bool)
+                .unwrap_or(cfg.breaker_enable);
+            cfg.breaker_rollback = cb
+                .get("rollback")
+                .and_then(Value::as_bool)
+                .unwrap_or(cfg.breaker_rollback);
+        }
+        if cfg.max_percent < 100
+            || cfg.min_healthy_percent < 0
+            || cfg.min_healthy_percent >= cfg.max_percent
+        {
+            return Err(ApiError::invalid(
+                "maximumPercent must be at least 100 and greater than minimumHealthyPercent.",
+            ));
+        }
+    }
+    if let Some(d) = desired {
+        svc.desired = d as i32;
+        svc.steady = false;
+        if let Some(p) = svc.deployments.first_mut() {
+            p.desired = d as i32;
+            p.updated_ms = now;
+        }
+    }
+    let force = arn::bool_field(body, "forceNewDeployment").unwrap_or(false);
+    let changed = td.as_ref().is_some_and(|t| *t != svc.task_definition);
+    if force || changed || svc.deployments.is_empty() {
+        let td = td.unwrap_or_else(|| svc.task_definition.clone());
+        rollout::start_deployment(svc, rng, &td, None, now);
+    }
+    let svc = c
+        .services
+        .get(&svc_name)
+        .ok_or_else(arn::service_not_found)?;
+    Ok(json!({ "service": service_json(svc, c, false) }))
+}
