@@ -83,7 +83,7 @@ async fn deny(state: &AppState, a: &Attempt, why: &str, message: String) -> Resp
             request_id: a.request_id.clone(),
             ..Default::default()
         };
-        if let Err(e) = state.store().audit_denied(&rec, why).await {
+        if let Err(e) = state.store().audit_denied(&rec, why, &message).await {
             tracing::error!(error = %e, "cannot audit a refused action");
         }
     }

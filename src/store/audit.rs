@@ -166,23 +166,32 @@ impl Store {
         self.audit_insert(rec, AuditStatus::Pending, None).await
     }
 
-    /// Records a refused attempt (missing role, CSRF failure, read-only).
-    pub async fn audit_denied(&self, rec: &AuditRecord, why: &str) -> Result<i64, StoreError> {
-        self.audit_insert(rec, AuditStatus::Denied, Some(why)).await
+    /// Records a refused attempt: `code` says why in a word (`role`,
+    /// `scope`, `csrf`, `read-only`…), `message` what the user was told.
+    pub async fn audit_denied(
+        &self,
+        rec: &AuditRecord,
+        code: &str,
+        message: &str,
+    ) -> Result<i64, StoreError> {
+        self.audit_insert(rec, AuditStatus::Denied, Some((code, message)))
+            .await
     }
 
     async fn audit_insert(
         &self,
         rec: &AuditRecord,
         status: AuditStatus,
-        error: Option<&str>,
+        error: Option<(&str, &str)>,
     ) -> Result<i64, StoreError> {
         let now = now_ms();
         let finished = (status != AuditStatus::Pending).then_some(now);
         let row = sqlx::query(
             "INSERT INTO audit (at_ms, finished_ms, user_name, role, client_addr, env, cluster, \
-             target, action, params, before_state, status, error_message, request_id, action_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             target, action, params, before_state, status, error_code, error_message, request_id, \
+             action_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             RETURNING id",
         )
         .bind(now)
         .bind(finished)
@@ -196,7 +205,8 @@ impl Store {
         .bind(rec.params.to_string())
         .bind(rec.before.as_deref())
         .bind(status.as_str())
-        .bind(error)
+        .bind(error.map(|e| e.0))
+        .bind(error.map(|e| e.1))
         .bind(rec.request_id.as_deref())
         .bind(rec.action_id.as_deref())
         .fetch_one(self.pool())

@@ -89,6 +89,7 @@ async fn the_audit_trail_records_begin_finish_and_one_time_ids(backend: Backend)
                 ..rec("web", "")
             },
             "role",
+            "Your role (viewer) may not do this",
         )
         .await
         .unwrap();
