@@ -110,3 +110,24 @@ both_backends!(
     repeated_failures_are_limited_per_address,
     sign_in_returns_to_next_but_only_on_this_site,
 );
+
+#[tokio::test]
+async fn oversized_request_bodies_are_refused() {
+    let env = TestEnv::start(Backend::Sqlite, |_| {}).await.unwrap();
+    let c = env.anonymous();
+    let page = c.get("/login").await.text().await.unwrap();
+    let big = "x".repeat(100 * 1024);
+    let resp = c
+        .http
+        .post(c.url("/login"))
+        .form(&[
+            ("username", "admin"),
+            ("password", big.as_str()),
+            ("csrf_token", &csrf_in(&page).unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(c.get("/").await.status(), 303, "not signed in");
+}
