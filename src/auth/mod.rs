@@ -1,6 +1,19 @@
 //! Who may do what: roles, the access decision every route carries,
 //! sign-in (local users or an ALB's OIDC header), sessions, CSRF and the
 //! guard that enforces them on every route.
+//!
+//! For handlers of actions (a route-table row with `Access::Operator`):
+//! - the guard has already refused anonymous users (303 to /login, htmx:
+//!   401 + `HX-Redirect`), other roles (403), operators outside
+//!   `--operator-scope` (403) and POSTs without the session's CSRF token or
+//!   from another site (403), and audited those refusals as `denied`;
+//! - take `user: CurrentUser` for the name, role and client address (and
+//!   `user.csrf_token` for plain forms; htmx sends it by itself);
+//! - record the attempt with `state.store().audit_begin(&AuditRecord{…})`
+//!   before calling AWS (`StoreError::Duplicate` = the action id was used:
+//!   do not call AWS again) and `audit_finish(id, &AuditResult)` after;
+//! - templates get the user from `Shell` (`shell.can_operate()`) and hide
+//!   what the role cannot do.
 
 mod access;
 pub mod alb;
