@@ -17,6 +17,7 @@ async fn spot_the_broken_service_and_read_its_stop_reason() {
     browser
         .run("browse", async |b| {
             let c = &b.client;
+            crate::e2e_auth::sign_in(c, &base, "viewer").await?;
             c.goto(&base).await?;
             let problems = c.find(Locator::Css("table.problems")).await?;
             let text = problems.text().await?;

@@ -3,9 +3,18 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth_actions;
+mod auth_alb;
+mod auth_csrf;
+mod auth_login;
+mod auth_routes;
+mod auth_sessions;
+mod auth_store;
+mod auth_support;
 mod browse_costs;
 mod browse_pages;
 mod browser;
+mod e2e_auth;
 mod e2e_browse;
 mod e2e_shell;
 mod sandbox_ecr_images;
