@@ -3,6 +3,7 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browse_pages;
 mod browser;
 mod e2e_shell;
 mod sandbox_ecr_images;
