@@ -22,6 +22,7 @@ mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
+mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
 mod sandbox_wire;
 mod support;
