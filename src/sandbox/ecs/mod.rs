@@ -3,6 +3,7 @@
 //! `AmazonEC2ContainerServiceV20141113.*` operations.
 
 pub mod arn;
+pub mod autoscale;
 pub mod clusters;
 pub mod deployments;
 pub mod lifecycle;
@@ -38,6 +39,8 @@ pub struct EcsState {
     /// Revisions by family, oldest first.
     pub task_defs: BTreeMap<String, Vec<TaskDef>>,
     pub schedules: Vec<Schedule>,
+    /// Services whose desired count follows an autoscaling-like cycle.
+    pub autoscalers: Vec<autoscale::Autoscale>,
     /// Images the seeded fleet pushed (`repo:tag`, `repo@digest`).
     pub seeded_images: BTreeSet<String>,
     pub rng: StdRng,
@@ -60,6 +63,7 @@ impl EcsState {
             clusters: BTreeMap::new(),
             task_defs: BTreeMap::new(),
             schedules: Vec::new(),
+            autoscalers: Vec::new(),
             seeded_images: BTreeSet::new(),
             rng: StdRng::seed_from_u64(seed),
             timings,

@@ -53,8 +53,10 @@ fn tick(world: &mut World, now: i64) {
         log_from_ms,
         schedules,
         seeded_images,
+        autoscalers,
         ..
     } = ecs;
+    super::autoscale::apply(autoscalers, clusters, now);
     let images = Images {
         ecr,
         seeded: seeded_images,
