@@ -17,7 +17,7 @@ use tracing::Span;
 
 use crate::auth::Access;
 use crate::state::AppState;
-use crate::web::{assets, error_page, headers, health, overview, placeholders};
+use crate::web::{assets, cluster, error_page, headers, health, overview, placeholders};
 
 /// Largest request body accepted (forms are small).
 const BODY_LIMIT: usize = 64 * 1024;
@@ -55,6 +55,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         row("/healthz", GET, Public, get(health::healthz)),
         row("/static/{*path}", GET, Public, get(assets::serve_asset)),
         row("/", GET, Viewer, get(overview::show_overview)),
+        row(
+            "/{env}/clusters/{cluster}",
+            GET,
+            Viewer,
+            get(cluster::show_cluster),
+        ),
         row("/{env}/images", GET, Viewer, get(placeholders::show_images)),
         row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
         row("/audit", GET, Viewer, get(placeholders::show_audit)),

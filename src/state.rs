@@ -3,21 +3,30 @@
 use std::sync::Arc;
 
 use crate::aws::AwsClients;
+use crate::fleet::Fleet;
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// One AWS account + region the dashboard shows, named in URLs (`/{env}/…`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Environment {
     pub name: String,
     pub region: String,
     pub aws: AwsClients,
+    /// The read model every page reads through.
+    pub fleet: Arc<Fleet>,
 }
 
 impl Environment {
     pub fn new(name: String, region: String, aws: AwsClients) -> Self {
-        Self { name, region, aws }
+        let fleet = Arc::new(Fleet::new(aws.clone()));
+        Self {
+            name,
+            region,
+            aws,
+            fleet,
+        }
     }
 }
 
@@ -25,7 +34,7 @@ impl Environment {
 #[derive(Clone, Debug, Default)]
 pub struct Settings {}
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub environments: Arc<Vec<Environment>>,

@@ -2,6 +2,8 @@
 //! plus the shell, assets, headers and error rendering they share.
 
 pub mod assets;
+pub mod cluster;
+pub mod context;
 pub mod error_page;
 pub mod headers;
 pub mod health;

@@ -43,6 +43,19 @@ impl Shell {
         }
     }
 
+    /// A shell for the environment named in the URL.
+    pub fn for_env(env: &crate::state::Environment, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            env_name: env.name.clone(),
+            region: env.region.clone(),
+            user: None,
+            version: VERSION,
+            crumbs: Vec::new(),
+            section: "",
+        }
+    }
+
     /// Marks the current nav section.
     pub fn section(mut self, section: &'static str) -> Self {
         self.section = section;

@@ -1,0 +1,53 @@
+//! What the dashboard knows about a fleet, independent of the SDK: the
+//! `aws/` layer converts SDK types into these, `fleet/` assembles them and
+//! `web/` renders them.
+
+mod cluster;
+mod health;
+mod image;
+mod service;
+mod task;
+mod task_definition;
+mod time;
+
+pub use cluster::{Cluster, ContainerInstance};
+pub use health::{Health, ServiceHealth};
+pub use image::{Finding, Image, Repository, Severity};
+pub use service::{
+    Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
+};
+pub use task::{Container, Task, image_repository, image_tag};
+pub use task_definition::{
+    ContainerDef, HealthCheck, LogConfig, PortMapping, Revision, TaskDefinition, Volume,
+};
+pub use time::Timestamp;
+
+/// A describe call's `failures[]` entry: AWS could not describe `arn`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub arn: String,
+    pub reason: String,
+    pub detail: String,
+}
+
+/// A key/value tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+/// The last path segment of an ARN (`…:task/cluster/abc` → `abc`).
+pub fn short_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The name in a resource ARN: `…:cluster/prod` → `prod`; plain names pass.
+pub fn name_from_arn(arn: &str) -> &str {
+    short_id(arn)
+}
+
+/// `family:revision` from a task definition ARN or `family:revision` string.
+pub fn family_revision(arn: &str) -> &str {
+    short_id(arn)
+}

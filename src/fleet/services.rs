@@ -1,0 +1,149 @@
+//! One service with its tasks and task definition.
+
+use std::sync::Arc;
+
+use super::batch::describe_all;
+use super::{Fleet, Fresh};
+use crate::aws::{AwsError, DESCRIBE_TASKS_BATCH, TaskQuery};
+use crate::domain::{Service, ServiceHealth, Task, TaskDefinition};
+
+/// Stopped tasks shown on a service page.
+const STOPPED_SHOWN: usize = 50;
+
+#[derive(Clone, Debug)]
+pub struct ServiceView {
+    pub service: Arc<Service>,
+    pub health: ServiceHealth,
+    /// Running and pending tasks, newest first.
+    pub tasks: Vec<Task>,
+    /// Recently stopped tasks, newest first.
+    pub stopped: Vec<Task>,
+    /// The task definition of the primary deployment.
+    pub task_definition: Option<Arc<TaskDefinition>>,
+}
+
+impl Fleet {
+    /// One service, described (cached briefly); `NotFound` if missing.
+    pub async fn service(
+        &self,
+        cluster: &str,
+        name: &str,
+    ) -> Result<Fresh<Arc<Service>>, AwsError> {
+        let aws = self.aws.clone();
+        let (c, n) = (cluster.to_string(), name.to_string());
+        self.services
+            .get(&format!("{cluster}/service/{name}"), move || async move {
+                let (found, _) = aws.describe_services(&c, std::slice::from_ref(&n)).await?;
+                found
+                    .into_iter()
+                    .find(|s| s.status != "INACTIVE")
+                    .map(Arc::new)
+                    .ok_or_else(|| AwsError::NotFound {
+                        code: "ServiceNotFoundException".to_string(),
+                        message: format!("Service {n} not found in cluster {c}."),
+                    })
+            })
+            .await
+    }
+
+    /// The service page: the service, its tasks and its task definition.
+    pub async fn service_view(
+        &self,
+        cluster: &str,
+        name: &str,
+    ) -> Result<Fresh<ServiceView>, AwsError> {
+        let service = self.service(cluster, name).await?;
+        let running_q = TaskQuery {
+            service: Some(name.to_string()),
+            ..Default::default()
+        };
+        let stopped_q = TaskQuery {
+            service: Some(name.to_string()),
+            desired_status: Some("STOPPED".to_string()),
+            ..Default::default()
+        };
+        let (tasks, stopped, task_definition) = tokio::join!(
+            self.tasks(cluster, &running_q),
+            self.tasks(cluster, &stopped_q),
+            self.task_definition(&service.value.task_definition),
+        );
+        let mut tasks = (*tasks?.value).clone();
+        let mut stopped = (*stopped?.value).clone();
+        tasks.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+        stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
+        stopped.truncate(STOPPED_SHOWN);
+        let recent: Vec<&Task> = stopped.iter().collect();
+        let health = ServiceHealth::of(&service.value, &recent);
+        Ok(Fresh {
+            value: ServiceView {
+                service: service.value,
+                health,
+                tasks,
+                stopped,
+                task_definition: task_definition.ok(),
+            },
+            as_of: service.as_of,
+            stale_because: service.stale_because,
+        })
+    }
+
+    /// Describes task definitions (by ARN or family:revision), forever cached.
+    pub async fn task_definition(&self, id: &str) -> Result<Arc<TaskDefinition>, AwsError> {
+        let aws = self.aws.clone();
+        let key = crate::domain::family_revision(id).to_string();
+        let id = id.to_string();
+        let td = self
+            .task_definitions
+            .get(&key, move || async move {
+                aws.describe_task_definition(&id).await.map(Arc::new)
+            })
+            .await?;
+        Ok(td.value)
+    }
+
+    /// Task definitions for many ids at once (for image columns), under the
+    /// describe budget; ids that fail are left out.
+    pub async fn task_definitions(&self, ids: &[String]) -> Vec<Arc<TaskDefinition>> {
+        let budget = self.budget.clone();
+        let (found, _) = describe_all(ids, 1, &budget, |one| async move {
+            let mut out = Vec::new();
+            for id in one {
+                if let Ok(td) = self.task_definition(&id).await {
+                    out.push(td);
+                }
+            }
+            Ok((out, Vec::new()))
+        })
+        .await
+        .unwrap_or_default();
+        found
+    }
+
+    /// Tasks of `cluster` matching `query`, described (cached briefly).
+    pub async fn tasks(
+        &self,
+        cluster: &str,
+        query: &TaskQuery,
+    ) -> Result<Fresh<Arc<Vec<Task>>>, AwsError> {
+        let aws = self.aws.clone();
+        let budget = self.budget.clone();
+        let key = format!(
+            "{cluster}/tasks/{}/{}/{}",
+            query.service.as_deref().unwrap_or(""),
+            query.desired_status.as_deref().unwrap_or(""),
+            query.launch_type.as_deref().unwrap_or("")
+        );
+        let (c, q) = (cluster.to_string(), query.clone());
+        self.tasks
+            .get(&key, move || async move {
+                let arns = aws.list_task_arns(&c, &q).await?;
+                let (found, _) = describe_all(&arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
+                    let (aws, c) = (aws.clone(), c.clone());
+                    async move { aws.describe_tasks(&c, &t).await }
+                })
+                .await?;
+                Ok(Arc::new(found))
+            })
+            .await
+    }
+}

@@ -1,0 +1,223 @@
+//! `GET /{env}/clusters/{cluster}`: summary cards, the services table
+//! (sortable, filterable as you type, paginated past 100 rows) and, for EC2
+//! clusters, the container instances.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::domain::{Health, image_tag};
+use crate::error::AppError;
+use crate::fleet::{ClusterView, ServiceRow};
+use crate::state::AppState;
+use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
+use crate::web::htmx::{is_htmx, render};
+use crate::web::shell::Shell;
+
+/// Rows per page of the services table.
+pub const PAGE_SIZE: usize = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ServicesQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+/// A services-table row with the image tags its task definition runs.
+pub struct Row<'a> {
+    pub row: &'a ServiceRow,
+    pub images: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/cluster.html")]
+pub struct ClusterPage<'a> {
+    pub shell: Shell,
+    pub console_url: String,
+    pub live: ClusterLive<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/cluster_live.html")]
+pub struct ClusterLive<'a> {
+    pub env: &'a str,
+    pub view: &'a ClusterView,
+    pub rows: Vec<Row<'a>>,
+    pub query: &'a ServicesQuery,
+    /// Services matching the filter (all pages).
+    pub matching: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub fresh: Freshness,
+    pub poll: u32,
+    pub counts: HashMap<Health, usize>,
+}
+
+impl ClusterLive<'_> {
+    pub fn count(&self, h: Health) -> usize {
+        self.counts.get(&h).copied().unwrap_or_default()
+    }
+
+    /// This page's URL without the filter text (the live region adds the
+    /// filter input's current value itself).
+    pub fn live_url(&self) -> String {
+        format!(
+            "/{}/clusters/{}?sort={}&page={}",
+            self.env, self.view.cluster.name, self.query.sort, self.page
+        )
+    }
+
+    /// A link to another page or sort order, keeping the filter.
+    pub fn link(&self, sort: &str, page: usize) -> String {
+        let q: String = url_encode(&self.query.q);
+        format!(
+            "/{}/clusters/{}?q={q}&sort={sort}&page={page}",
+            self.env, self.view.cluster.name
+        )
+    }
+
+    /// The sort key a column header should link to (toggles direction).
+    pub fn sort_for(&self, column: &str) -> String {
+        if self.query.sort == column {
+            format!("-{column}")
+        } else {
+            column.to_string()
+        }
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn matches(row: &ServiceRow, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let s = &row.service;
+    [
+        s.name.as_str(),
+        s.task_definition_short(),
+        s.launch_type.as_str(),
+        row.health.health.label(),
+        s.status.as_str(),
+    ]
+    .iter()
+    .any(|f| f.to_ascii_lowercase().contains(needle))
+}
+
+fn sort_rows(rows: &mut [&ServiceRow], sort: &str) {
+    let (desc, key) = match sort.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, sort),
+    };
+    match key {
+        "name" => rows.sort_by(|a, b| a.service.name.cmp(&b.service.name)),
+        "desired" => rows.sort_by_key(|r| (r.service.desired, r.service.name.clone())),
+        "running" => rows.sort_by_key(|r| (r.service.running, r.service.name.clone())),
+        "event" => rows.sort_by_key(|r| r.service.last_event_at()),
+        "taskdef" => rows.sort_by(|a, b| {
+            a.service
+                .task_definition_short()
+                .cmp(b.service.task_definition_short())
+        }),
+        // Default: problems first, then by name.
+        _ => rows.sort_by(|a, b| {
+            (a.health.health, &a.service.name).cmp(&(b.health.health, &b.service.name))
+        }),
+    }
+    if desc {
+        rows.reverse();
+    }
+}
+
+pub async fn show_cluster(
+    State(state): State<AppState>,
+    Path((env, cluster)): Path<(String, String)>,
+    Query(query): Query<ServicesQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let environment = environment(&state, &env)?;
+    let fresh = environment.fleet.cluster_view(&cluster).await?;
+    let view = &fresh.value;
+    let needle = query.q.trim().to_ascii_lowercase();
+    let mut rows: Vec<&ServiceRow> = view.rows.iter().filter(|r| matches(r, &needle)).collect();
+    sort_rows(&mut rows, &query.sort);
+    let matching = rows.len();
+    let pages = matching.div_ceil(PAGE_SIZE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let shown: Vec<&ServiceRow> = rows
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    let mut ids: Vec<String> = shown
+        .iter()
+        .map(|r| r.service.task_definition.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let defs = environment.fleet.task_definitions(&ids).await;
+    let rows = shown
+        .into_iter()
+        .map(|row| {
+            let images = defs
+                .iter()
+                .find(|d| d.arn == row.service.task_definition)
+                .map(|d| {
+                    d.containers
+                        .iter()
+                        .map(|c| format!("{}:{}", c.name, image_tag(&c.image)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Row { row, images }
+        })
+        .collect();
+    let mut counts = HashMap::new();
+    for r in &view.rows {
+        *counts.entry(r.health.health).or_insert(0) += 1;
+    }
+    let live = ClusterLive {
+        env: &env,
+        view,
+        rows,
+        query: &query,
+        matching,
+        page,
+        pages,
+        fresh: Freshness::of(&fresh),
+        poll: POLL_SECONDS,
+        counts,
+    };
+    let console = Console {
+        region: &environment.region,
+    };
+    if is_htmx(&headers) {
+        return render(&live);
+    }
+    let name = view.cluster.name.clone();
+    render(&ClusterPage {
+        shell: Shell::for_env(environment, format!("Cluster {name}"))
+            .section("clusters")
+            .crumb("Clusters", Some("/".to_string()))
+            .crumb(name.clone(), None),
+        console_url: console.cluster(&name),
+        live,
+    })
+}
