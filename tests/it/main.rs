@@ -3,11 +3,15 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browse_pages;
 mod browser;
 mod e2e_shell;
+mod sandbox_ecr_images;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
+mod sandbox_logs_filter;
+mod sandbox_logs_tail;
 mod sandbox_wire;
 mod support;
 mod web_shell;
