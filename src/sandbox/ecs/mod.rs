@@ -9,6 +9,7 @@ pub mod deployments;
 pub mod lifecycle;
 pub mod model;
 pub mod pagination;
+pub mod placement;
 pub mod reconcile;
 pub mod render;
 pub mod rollout;
