@@ -8,14 +8,14 @@
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, any, get};
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::auth::Access;
+use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
     assets, cluster, error_page, headers, health, images, overview, placeholders, service,
@@ -109,18 +109,50 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
         row("/audit", GET, Viewer, get(placeholders::show_audit)),
+        row(
+            "/admin/users",
+            GET,
+            Admin,
+            get(auth::users_page::list_users),
+        ),
+        row(
+            "/login",
+            &["GET", "POST"],
+            Public,
+            get(login::show_login).post(login::sign_in_user),
+        ),
+        row(
+            "/logout",
+            &["GET", "POST"],
+            Viewer,
+            get(login::show_logout).post(login::sign_out_user),
+        ),
     ]
 }
 
 /// Builds the dashboard's router. The binary and the tests use this same
 /// function, so tests exercise exactly what production serves.
 pub fn app(state: AppState) -> Router {
+    let guard = |access| {
+        from_fn_with_state(
+            Guard {
+                access,
+                state: state.clone(),
+            },
+            auth::require_access,
+        )
+    };
     let mut router = Router::new();
     for spec in route_table() {
-        router = router.route(spec.path, spec.handler);
+        // Every row runs behind the guard for its access decision.
+        router = router.route(spec.path, spec.handler.route_layer(guard(spec.access)));
     }
     router
-        .fallback(error_page::not_found)
+        .fallback_service(
+            any(error_page::not_found)
+                .layer(guard(auth::FALLBACK_ACCESS))
+                .with_state(state.clone()),
+        )
         .layer(from_fn_with_state(state.clone(), error_page::render_errors))
         .layer(
             ServiceBuilder::new()
@@ -128,7 +160,9 @@ pub fn app(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn(headers::security_headers))
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+                .layer(from_fn_with_state(state.clone(), auth::hsts))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+                .layer(auth::session_layer(&state.auth)),
         )
         .with_state(state)
 }

@@ -2,8 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::auth::AuthState;
 use crate::aws::AwsClients;
 use crate::fleet::Fleet;
+use crate::store::Store;
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -38,14 +40,22 @@ pub struct Settings {}
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub environments: Arc<Vec<Environment>>,
+    /// Sign-in, sessions and roles; holds the state store.
+    pub auth: AuthState,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, environments: Vec<Environment>) -> Self {
+    pub fn new(settings: Settings, environments: Vec<Environment>, auth: AuthState) -> Self {
         Self {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
+            auth,
         }
+    }
+
+    /// The state store (users, sessions, audit trail).
+    pub fn store(&self) -> &Store {
+        &self.auth.store
     }
 
     /// The environment named `name`, if configured.
