@@ -17,7 +17,10 @@ use tracing::Span;
 
 use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
-use crate::web::{assets, cluster, error_page, headers, health, overview, placeholders};
+use crate::web::{
+    assets, cluster, error_page, headers, health, images, overview, placeholders, service,
+    task_definitions, tasks,
+};
 
 /// Largest request body accepted (forms are small).
 const BODY_LIMIT: usize = 64 * 1024;
@@ -61,7 +64,49 @@ pub fn route_table() -> Vec<RouteSpec> {
             Viewer,
             get(cluster::show_cluster),
         ),
-        row("/{env}/images", GET, Viewer, get(placeholders::show_images)),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}",
+            GET,
+            Viewer,
+            get(service::show_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/tasks",
+            GET,
+            Viewer,
+            get(tasks::list_tasks),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/tasks/{task_id}",
+            GET,
+            Viewer,
+            get(tasks::show_task),
+        ),
+        row(
+            "/{env}/task-definitions",
+            GET,
+            Viewer,
+            get(task_definitions::list_families),
+        ),
+        row(
+            "/{env}/task-definitions/{family}",
+            GET,
+            Viewer,
+            get(task_definitions::show_family),
+        ),
+        row(
+            "/{env}/task-definitions/{family}/{revision}",
+            GET,
+            Viewer,
+            get(task_definitions::show_revision),
+        ),
+        row("/{env}/images", GET, Viewer, get(images::list_repositories)),
+        row(
+            "/{env}/images/{*repository}",
+            GET,
+            Viewer,
+            get(images::show_repository),
+        ),
         row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
         row("/audit", GET, Viewer, get(placeholders::show_audit)),
         row(

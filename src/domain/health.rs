@@ -3,6 +3,9 @@
 
 use super::{Service, Task};
 
+/// How far back a failed deployment or crash still counts as a problem.
+const RECENT_MS: i64 = 3_600_000;
+
 /// Worst first, so sorting by health puts problems on top.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Health {
@@ -72,6 +75,19 @@ impl ServiceHealth {
                 latest.stop_summary()
             ));
         }
+        let recent_failure = service.events.iter().find(|e| {
+            e.message.contains("deployment failed")
+                && e.created_at.millis() >= super::Timestamp::now().millis() - RECENT_MS
+        });
+        if let Some(e) = recent_failure
+            && !failed_rollout
+        {
+            reasons.push(format!(
+                "a deployment failed at {}: {}",
+                e.created_at.absolute(),
+                e.message
+            ));
+        }
         let failed_tasks: i32 = service.deployments.iter().map(|d| d.failed).sum();
         if failed_tasks > 0 && crashes.is_empty() {
             reasons.push(format!("{failed_tasks} task(s) failed to start"));
@@ -81,12 +97,12 @@ impl ServiceHealth {
             || (!crashes.is_empty() && service.running < service.desired)
         {
             Health::Failing
-        } else if service.running < service.desired || !crashes.is_empty() || failed_tasks > 0 {
-            if service.is_rolling() {
-                Health::Progressing
-            } else {
-                Health::Degraded
-            }
+        } else if !crashes.is_empty()
+            || failed_tasks > 0
+            || recent_failure.is_some()
+            || (service.running < service.desired && !service.is_rolling())
+        {
+            Health::Degraded
         } else if service.is_rolling() {
             Health::Progressing
         } else if service.desired == 0 {
@@ -149,6 +165,17 @@ mod tests {
             ServiceHealth::of(&service(2, 1, "IN_PROGRESS"), &[]).health,
             Health::Progressing
         );
+        let mut rolled_back = service(2, 2, "COMPLETED");
+        rolled_back.events.push(crate::domain::ServiceEvent {
+            id: "e".into(),
+            created_at: crate::domain::Timestamp::now(),
+            message:
+                "(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start."
+                    .into(),
+        });
+        let h = ServiceHealth::of(&rolled_back, &[]);
+        assert_eq!(h.health, Health::Degraded);
+        assert!(h.summary().contains("tasks failed to start"));
         let failed = ServiceHealth::of(&service(2, 2, "FAILED"), &[]);
         assert_eq!(failed.health, Health::Failing);
         assert!(failed.summary().contains("tasks failed to start"));

@@ -16,7 +16,7 @@ pub use image::{Finding, Image, Repository, Severity};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };
-pub use task::{Container, Task, image_repository, image_tag};
+pub use task::{Container, Task, ecr_repository_name, image_repository, image_tag};
 pub use task_definition::{
     ContainerDef, HealthCheck, LogConfig, PortMapping, Revision, TaskDefinition, Volume,
 };

@@ -60,6 +60,14 @@ impl Task {
         }
     }
 
+    /// The task's own stopped reason when it adds something to
+    /// [`Task::stop_summary`].
+    pub fn extra_reason(&self) -> Option<&str> {
+        let summary = self.stop_summary();
+        (!self.stopped_reason.is_empty() && !summary.contains(&self.stopped_reason))
+            .then_some(self.stopped_reason.as_str())
+    }
+
     /// The most telling reason this task stopped: a container's reason
     /// (e.g. OutOfMemoryError) or non-zero exit, else the task's own reason.
     pub fn stop_summary(&self) -> String {
@@ -69,6 +77,12 @@ impl Task {
             .find(|c| !c.reason.is_empty() || c.exit_code.is_some_and(|x| x != 0));
         match culprit {
             Some(c) if !c.reason.is_empty() => format!("{}: {}", c.name, c.reason),
+            Some(c) if !self.stopped_reason.is_empty() => format!(
+                "{} ({} exited with code {})",
+                self.stopped_reason,
+                c.name,
+                c.exit_code.unwrap_or_default()
+            ),
             Some(c) => format!(
                 "{} exited with code {}",
                 c.name,
@@ -121,6 +135,14 @@ pub fn image_repository(image: &str) -> &str {
     }
 }
 
+/// The ECR repository name of an image hosted in ECR
+/// (`acct.dkr.ecr.region.amazonaws.com/team/app:tag` → `team/app`).
+pub fn ecr_repository_name(image: &str) -> Option<&str> {
+    let repo = image_repository(image);
+    let (host, name) = repo.split_once('/')?;
+    host.contains(".dkr.ecr.").then_some(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +162,7 @@ mod tests {
         );
         assert_eq!(image_tag("repo@sha256:abc"), "sha256:abc");
         assert_eq!(image_repository("repo@sha256:abc"), "repo");
+        assert_eq!(ecr_repository_name(uri), Some("rails-app"));
+        assert_eq!(ecr_repository_name("nginx:1.27"), None);
     }
 }

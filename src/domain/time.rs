@@ -78,9 +78,9 @@ mod tests {
     #[test]
     fn renders_rfc3339_absolute_and_relative() {
         let t = Timestamp(1_795_450_800_123);
-        assert_eq!(t.rfc3339(), "2026-11-23T15:00:00.123Z");
-        assert_eq!(t.absolute(), "2026-11-23 15:00:00 UTC");
-        assert_eq!(t.clock(), "15:00:00.123");
+        assert_eq!(t.rfc3339(), "2026-11-23T16:20:00.123Z");
+        assert_eq!(t.absolute(), "2026-11-23 16:20:00 UTC");
+        assert_eq!(t.clock(), "16:20:00.123");
         assert_eq!(t.ago(Timestamp(t.0 + 5_000)), "5s ago");
         assert_eq!(t.ago(Timestamp(t.0 + 3 * 60_000)), "3 min ago");
         assert_eq!(t.ago(Timestamp(t.0 + 2 * 3_600_000)), "2 h ago");

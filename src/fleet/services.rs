@@ -20,6 +20,9 @@ pub struct ServiceView {
     pub stopped: Vec<Task>,
     /// The task definition of the primary deployment.
     pub task_definition: Option<Arc<TaskDefinition>>,
+    /// Every task definition the deployments and listed tasks use (for
+    /// log links of tasks from older or failed revisions).
+    pub task_definitions: Vec<Arc<TaskDefinition>>,
 }
 
 impl Fleet {
@@ -72,6 +75,21 @@ impl Fleet {
         tasks.sort_by_key(|t| std::cmp::Reverse(t.created_at));
         stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
         stopped.truncate(STOPPED_SHOWN);
+        let mut ids: Vec<String> = service
+            .value
+            .deployments
+            .iter()
+            .map(|d| d.task_definition.clone())
+            .chain(
+                tasks
+                    .iter()
+                    .chain(&stopped)
+                    .map(|t| t.task_definition.clone()),
+            )
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let task_definitions = self.task_definitions(&ids).await;
         let recent: Vec<&Task> = stopped.iter().collect();
         let health = ServiceHealth::of(&service.value, &recent);
         Ok(Fresh {
@@ -81,6 +99,7 @@ impl Fleet {
                 tasks,
                 stopped,
                 task_definition: task_definition.ok(),
+                task_definitions,
             },
             as_of: service.as_of,
             stale_because: service.stale_because,

@@ -15,14 +15,6 @@ fn check_env(state: &AppState, env: &str) -> Result<(), AppError> {
     }
 }
 
-pub async fn show_images(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
-) -> Result<(), AppError> {
-    check_env(&state, &env)?;
-    Err(AppError::NotBuilt("The ECR images view"))
-}
-
 pub async fn show_logs(
     State(state): State<AppState>,
     Path(env): Path<String>,

@@ -390,3 +390,21 @@ pub async fn request(
         body: String::from_utf8_lossy(&body).into_owned(),
     }
 }
+
+/// `app` with every request sent as `user` (signed in once; the session
+/// cookie is added to each request): for tests of pages, not of sign-in.
+pub async fn as_user(app: axum::Router, user: &str) -> axum::Router {
+    let session = RouterSession::sign_in(&app, user).await;
+    let cookie = axum::http::HeaderValue::from_str(&session.cookie_header()).unwrap();
+    app.layer(axum::middleware::map_request(
+        move |mut req: axum::extract::Request| {
+            let cookie = cookie.clone();
+            async move {
+                if !req.headers().contains_key("cookie") {
+                    req.headers_mut().insert("cookie", cookie);
+                }
+                req
+            }
+        },
+    ))
+}

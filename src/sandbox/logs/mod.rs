@@ -4,13 +4,24 @@
 //! Interface used by the rest of the sandbox (keep these signatures):
 //! `LogStore::new`, `create_group`, `append`, `handle`.
 
+mod describe;
+mod events;
+pub mod filter_pattern;
+pub(crate) mod input;
+pub mod store;
+mod tokens;
+mod write;
+
 use serde_json::Value;
 
 use crate::sandbox::error::ApiError;
+use store::{Group, Groups, Stream};
 
 /// All log groups, streams and events of the sandbox.
 #[derive(Debug, Default)]
-pub struct LogStore {}
+pub struct LogStore {
+    data: Groups,
+}
 
 impl LogStore {
     pub fn new() -> Self {
@@ -18,19 +29,99 @@ impl LogStore {
     }
 
     /// Creates a log group (no-op if it exists).
-    pub fn create_group(&mut self, _name: &str, _retention_days: Option<i32>, _now_ms: i64) {}
+    pub fn create_group(&mut self, name: &str, retention_days: Option<i32>, now_ms: i64) {
+        self.data.create_group(name, retention_days, now_ms);
+    }
 
     /// Appends events (timestamp ms, message) to `group/stream`, creating the
     /// stream (and group) if missing. Events are in time order.
-    pub fn append(&mut self, _group: &str, _stream: &str, _events: &[(i64, String)], _now_ms: i64) {
+    pub fn append(&mut self, group: &str, stream: &str, events: &[(i64, String)], now_ms: i64) {
+        self.data.append(group, stream, events, now_ms);
+    }
+
+    /// Number of events stored in `group/stream` (0 when missing).
+    pub fn event_count(&self, group: &str, stream: &str) -> usize {
+        self.data
+            .groups
+            .get(group)
+            .and_then(|g| g.streams.get(stream))
+            .map_or(0, |s| s.events.len())
+    }
+
+    /// Names of the streams of `group` (empty when missing).
+    pub fn stream_names(&self, group: &str) -> Vec<String> {
+        self.data
+            .groups
+            .get(group)
+            .map(|g| g.streams.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Answers one `Logs_20140328.<op>` call.
-    pub fn handle(&mut self, op: &str, _body: &Value, _now_ms: i64) -> Result<Value, ApiError> {
-        Err(ApiError::new(
-            400,
-            "UnknownOperationException",
-            format!("Logs_20140328.{op} is not supported by the ecsdeck sandbox"),
-        ))
+    pub fn handle(&mut self, op: &str, body: &Value, now_ms: i64) -> Result<Value, ApiError> {
+        match op {
+            "DescribeLogGroups" => describe::describe_log_groups(&self.data, body),
+            "DescribeLogStreams" => describe::describe_log_streams(&self.data, body),
+            "GetLogEvents" => events::get_log_events(&self.data, body),
+            "FilterLogEvents" => events::filter_log_events(&self.data, body),
+            "CreateLogGroup" => write::create_log_group(&mut self.data, body, now_ms),
+            "CreateLogStream" => write::create_log_stream(&mut self.data, body, now_ms),
+            "PutLogEvents" => write::put_log_events(&mut self.data, body, now_ms),
+            _ => Err(ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!("Logs_20140328.{op} is not supported by the ecsdeck sandbox"),
+            )),
+        }
     }
+}
+
+fn group_not_found() -> ApiError {
+    ApiError::new(
+        400,
+        "ResourceNotFoundException",
+        "The specified log group does not exist.",
+    )
+}
+
+fn stream_not_found() -> ApiError {
+    ApiError::new(
+        400,
+        "ResourceNotFoundException",
+        "The specified log stream does not exist.",
+    )
+}
+
+/// The group named by `logGroupName` or `logGroupIdentifier` (a name or ARN).
+fn resolve_group<'a>(data: &'a Groups, body: &Value) -> Result<&'a Group, ApiError> {
+    let name = input::opt_str(body, "logGroupName")?;
+    let ident = input::opt_str(body, "logGroupIdentifier")?;
+    let name = match (name, ident) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "LogGroup name and LogGroup ARN are mutually exclusive parameters.",
+            ));
+        }
+        (Some(n), None) => n,
+        (None, Some(id)) => group_name_from_identifier(id),
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "Should provide either name or ARN of the log group.",
+            ));
+        }
+    };
+    data.groups.get(name).ok_or_else(group_not_found)
+}
+
+/// `arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]` → `NAME`; names pass through.
+fn group_name_from_identifier(id: &str) -> &str {
+    match id.split_once(":log-group:") {
+        Some((_, rest)) if id.starts_with("arn:") => rest.strip_suffix(":*").unwrap_or(rest),
+        _ => id,
+    }
+}
+
+fn resolve_stream<'a>(group: &'a Group, body: &Value) -> Result<&'a Stream, ApiError> {
+    let name = input::req_str(body, "logStreamName")?;
+    group.streams.get(name).ok_or_else(stream_not_found)
 }
