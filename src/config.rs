@@ -92,6 +92,9 @@ pub struct DemoArgs {
     /// Address of the embedded sandbox (default: a free loopback port).
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:0")]
     pub sandbox_bind: SocketAddr,
+
+    #[command(flatten)]
+    pub sandbox: crate::sandbox::SandboxOptions,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -99,6 +102,9 @@ pub struct SandboxArgs {
     /// Address the simulator listens on (port 0 picks a free port).
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:4510")]
     pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub options: crate::sandbox::SandboxOptions,
 }
 
 #[derive(Debug, Subcommand)]

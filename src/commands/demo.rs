@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::aws::AwsClients;
 use crate::config::DemoArgs;
-use crate::sandbox::{self, SandboxConfig};
+use crate::sandbox;
 use crate::state::{AppState, Environment, Settings};
 
 /// The demo's users, one per role.
@@ -16,7 +16,7 @@ const DEMO_USERS: [(&str, &str); 3] = [
 const DEMO_PASSWORD: &str = "demo";
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let sb = sandbox::start(SandboxConfig::default(), args.sandbox_bind).await?;
+    let sb = sandbox::start(args.sandbox.to_config(), args.sandbox_bind).await?;
     let endpoint = sb.endpoint_url();
     let sdk = crate::aws::config::sandbox_sdk_config(&endpoint).await;
     let env = Environment::new(

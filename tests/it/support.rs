@@ -121,3 +121,19 @@ impl Page {
             .unwrap_or("")
     }
 }
+
+/// Clears the sandbox's call counters.
+pub async fn reset_stats(sb: &SandboxHandle) {
+    let status = reqwest::Client::new()
+        .post(format!("{}/_sandbox/stats/reset", sb.endpoint_url()))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success());
+}
+
+/// How many times `op` (e.g. "ecs:DescribeServices") was called.
+pub fn calls(stats: &serde_json::Value, op: &str) -> u64 {
+    stats["calls"][op].as_u64().unwrap_or(0)
+}
