@@ -8,7 +8,7 @@
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, any, get};
+use axum::routing::{MethodRouter, any, get, post};
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -18,7 +18,7 @@ use tracing::Span;
 use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
-    assets, cluster, error_page, headers, health, images, overview, placeholders, service,
+    actions, assets, cluster, error_page, headers, health, images, overview, placeholders, service,
     task_definitions, tasks,
 };
 
@@ -54,6 +54,8 @@ fn row(
 pub fn route_table() -> Vec<RouteSpec> {
     use Access::*;
     const GET: &[&str] = &["GET"];
+    const POST: &[&str] = &["POST"];
+    const GET_POST: &[&str] = &["GET", "POST"];
     vec![
         row("/healthz", GET, Public, get(health::healthz)),
         row("/static/{*path}", GET, Public, get(assets::serve_asset)),
@@ -99,6 +101,42 @@ pub fn route_table() -> Vec<RouteSpec> {
             GET,
             Viewer,
             get(task_definitions::show_revision),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/scale",
+            POST,
+            Operator,
+            post(actions::scale_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/redeploy",
+            POST,
+            Operator,
+            post(actions::redeploy_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/deploy-image",
+            GET_POST,
+            Operator,
+            get(actions::show_deploy_image).post(actions::deploy_image),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/rollback",
+            GET_POST,
+            Operator,
+            get(actions::show_rollback).post(actions::rollback_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/stop-deployment",
+            POST,
+            Operator,
+            post(actions::stop_deployment),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/tasks/{task_id}/stop",
+            POST,
+            Operator,
+            post(actions::stop_task),
         ),
         row("/{env}/images", GET, Viewer, get(images::list_repositories)),
         row(

@@ -33,8 +33,26 @@ impl Environment {
 }
 
 /// Settings that shape behaviour, fixed at start-up.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {}
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// No actions at all: forms hidden, every action POST refused.
+    pub read_only: bool,
+    /// Desired counts above this need an explicit confirmation.
+    pub scale_ceiling: u32,
+    /// Globs (`env/cluster` or `cluster`) of clusters whose actions need the
+    /// service name typed to confirm.
+    pub protected_clusters: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            read_only: false,
+            scale_ceiling: 100,
+            protected_clusters: Vec::new(),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {

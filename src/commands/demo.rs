@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::aws::AwsClients;
 use crate::config::DemoArgs;
 use crate::sandbox;
-use crate::state::{AppState, Environment, Settings};
+use crate::state::{AppState, Environment};
 
 /// The demo's users, one per role.
 const DEMO_USERS: [(&str, &str); 3] = [
@@ -40,7 +40,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let hash = crate::auth::password::hash_password_async(DEMO_PASSWORD.to_string()).await?;
         auth.store.user_upsert(name, role, &hash).await?;
     }
-    let state = AppState::new(Settings::default(), vec![env], auth);
+    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
     let listener = super::serve::bind(args.web.bind).await?;
     let url = format!("http://{}/", listener.local_addr()?);
     println!("ecsdeck demo is running");

@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::aws::AwsClients;
 use crate::config::ServeArgs;
-use crate::state::{AppState, Environment, Settings};
+use crate::state::{AppState, Environment};
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Sign-in settings and the store first: their mistakes are quick to report.
@@ -29,7 +29,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "no users yet: add one with `ecsdeck user add NAME --role admin --password-stdin`"
         );
     }
-    let state = AppState::new(Settings::default(), vec![env], auth);
+    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
     let listener = bind(args.web.bind).await?;
     tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
     listen(listener, crate::app(state)).await?;

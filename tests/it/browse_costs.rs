@@ -3,16 +3,21 @@
 
 use ecsdeck::sandbox::SandboxConfig;
 
-use crate::support::{app_state, calls, get, reset_stats, sandbox_stats, start_sandbox};
+use crate::auth_support::RouterSession;
+use crate::support::{app_state, calls, reset_stats, sandbox_stats, start_sandbox};
 
 #[tokio::test]
 async fn cluster_page_calls_scale_with_the_batch_sizes() {
     for services in [0usize, 10, 11, 101, 1000] {
         let sb = start_sandbox(SandboxConfig::one_cluster("bench", services, 1).with_speed(0.0001))
             .await;
-        let app = crate::auth_support::as_user(ecsdeck::app(app_state(&sb).await), "viewer").await;
+        let state = app_state(&sb).await;
+        let app = ecsdeck::app(state.clone());
+        let viewer = RouterSession::sign_in(&app, "viewer").await;
+        // Signing in shows the overview; start this measurement cold.
+        state.environments[0].fleet.invalidate_cluster("bench");
         reset_stats(&sb).await;
-        let page = get(&app, "/sandbox/clusters/bench", &[]).await;
+        let page = viewer.get(&app, "/sandbox/clusters/bench").await;
         assert_eq!(page.status, 200, "{}", page.body);
         let stats = sandbox_stats(&sb).await;
         let list = calls(&stats, "ecs:ListServices");
@@ -38,12 +43,12 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
                 page.body.contains(&format!("of {services}")),
                 "S={services}: totals kept"
             );
-            let last = get(
-                &app,
-                &format!("/sandbox/clusters/bench?page={}", services.div_ceil(100)),
-                &[],
-            )
-            .await;
+            let last = viewer
+                .get(
+                    &app,
+                    &format!("/sandbox/clusters/bench?page={}", services.div_ceil(100)),
+                )
+                .await;
             assert_eq!(
                 last.body.matches("<tr data-service=").count(),
                 services - (services.div_ceil(100) - 1) * 100
@@ -52,7 +57,7 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
 
         // A second look within the cache TTL costs nothing more.
         reset_stats(&sb).await;
-        let again = get(&app, "/sandbox/clusters/bench", &[]).await;
+        let again = viewer.get(&app, "/sandbox/clusters/bench").await;
         assert_eq!(again.status, 200);
         let stats = sandbox_stats(&sb).await;
         assert_eq!(
@@ -66,9 +71,12 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
 #[tokio::test]
 async fn concurrent_viewers_share_one_read() {
     let sb = start_sandbox(SandboxConfig::one_cluster("shared", 50, 1).with_speed(0.0001)).await;
-    let app = crate::auth_support::as_user(ecsdeck::app(app_state(&sb).await), "viewer").await;
+    let state = app_state(&sb).await;
+    let app = ecsdeck::app(state.clone());
+    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    state.environments[0].fleet.invalidate_cluster("shared");
     reset_stats(&sb).await;
-    let loads = (0..20).map(|_| get(&app, "/sandbox/clusters/shared", &[]));
+    let loads = (0..20).map(|_| viewer.get(&app, "/sandbox/clusters/shared"));
     for page in futures::future::join_all(loads).await {
         assert_eq!(page.status, 200);
     }

@@ -3,6 +3,7 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions_scale;
 mod auth_actions;
 mod auth_alb;
 mod auth_csrf;
@@ -22,6 +23,7 @@ mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
+mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
 mod sandbox_wire;
 mod support;

@@ -190,11 +190,10 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
 #[tokio::test]
 async fn unbuilt_screens_say_so_and_unknown_environments_are_404() {
     let (_sb, app, cookie) = router().await;
-    // The log viewer is the screen still unbuilt (images landed).
     let logs = get(&app, "/sandbox/logs", &[("cookie", &cookie)]).await;
     assert_eq!(logs.status, 501);
     assert!(logs.body.contains("not built yet"));
-    let other = get(&app, "/production/logs", &[("cookie", &cookie)]).await;
+    let other = get(&app, "/production/images", &[("cookie", &cookie)]).await;
     assert_eq!(other.status, 404);
     assert!(
         other
