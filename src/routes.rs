@@ -18,8 +18,8 @@ use tracing::Span;
 use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, cluster, error_page, headers, health, images, overview, placeholders, service,
-    task_definitions, tasks,
+    actions, assets, audit, cluster, error_page, headers, health, images, overview, placeholders,
+    service, task_definitions, tasks,
 };
 
 /// Largest request body accepted (forms are small).
@@ -146,7 +146,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             get(images::show_repository),
         ),
         row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
-        row("/audit", GET, Viewer, get(placeholders::show_audit)),
+        row("/audit", GET, Viewer, get(audit::show_audit)),
         row(
             "/admin/users",
             GET,

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod assets;
+pub mod audit;
 pub mod cluster;
 pub mod context;
 pub mod error_page;

@@ -22,7 +22,3 @@ pub async fn show_logs(
     check_env(&state, &env)?;
     Err(AppError::NotBuilt("The log viewer"))
 }
-
-pub async fn show_audit() -> AppError {
-    AppError::NotBuilt("The audit trail")
-}
