@@ -16,6 +16,7 @@ mod auth_support;
 mod browse_costs;
 mod browse_pages;
 mod browser;
+mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
 mod e2e_shell;
