@@ -58,10 +58,16 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
     );
     let second = op.post_form(&app, SCALE, &fields).await;
     assert_eq!(second.status, 303);
+    let stats = sandbox_stats(&sb).await;
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "ecs:UpdateService"),
+        calls(&stats, "ecs:UpdateService"),
         1,
         "one call for two submits"
+    );
+    let agent = stats["user_agents"]["ecs:UpdateService"].as_str().unwrap();
+    assert!(
+        agent.contains("app/ecsdeck-user-operator"),
+        "CloudTrail sees the user: {agent}"
     );
 
     // AWS sees desired 4 and the tasks come up.
