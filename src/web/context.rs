@@ -56,6 +56,33 @@ impl Console<'_> {
         format!("https://{r}.console.aws.amazon.com/ecs/v2", r = self.region)
     }
 
+    pub fn clusters(&self) -> String {
+        format!("{}/clusters?region={}", self.base(), self.region)
+    }
+
+    pub fn tasks(&self, cluster: &str) -> String {
+        format!(
+            "{}/clusters/{cluster}/tasks?region={}",
+            self.base(),
+            self.region
+        )
+    }
+
+    pub fn family(&self, family: &str) -> String {
+        format!(
+            "{}/task-definitions/{family}?region={}",
+            self.base(),
+            self.region
+        )
+    }
+
+    pub fn repositories(&self) -> String {
+        format!(
+            "https://{r}.console.aws.amazon.com/ecr/private-registry/repositories?region={r}",
+            r = self.region
+        )
+    }
+
     pub fn cluster(&self, cluster: &str) -> String {
         format!(
             "{}/clusters/{cluster}/services?region={}",

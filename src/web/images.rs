@@ -23,6 +23,7 @@ pub struct RepoRow {
 #[template(path = "pages/repositories.html")]
 pub struct RepositoriesPage {
     pub shell: Shell,
+    pub console_url: String,
     pub rows: Vec<RepoRow>,
     pub fresh: Freshness,
 }
@@ -49,6 +50,10 @@ pub async fn list_repositories(
             .section("images")
             .crumb("Images", None),
         rows,
+        console_url: Console {
+            region: &environment.region,
+        }
+        .repositories(),
         fresh: Freshness::of(&repos),
     })
 }

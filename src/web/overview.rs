@@ -9,7 +9,7 @@ use axum::response::Response;
 use crate::error::AppError;
 use crate::fleet::ClusterSummary;
 use crate::state::AppState;
-use crate::web::context::{Freshness, POLL_SECONDS};
+use crate::web::context::{Console, Freshness, POLL_SECONDS};
 use crate::web::htmx::page_or_fragment;
 use crate::web::shell::Shell;
 
@@ -17,6 +17,7 @@ use crate::web::shell::Shell;
 pub struct EnvOverview {
     pub name: String,
     pub region: String,
+    pub console_url: String,
     pub clusters: Vec<ClusterSummary>,
     pub error: Option<String>,
     pub fresh: Freshness,
@@ -68,6 +69,10 @@ pub async fn show_overview(
             Ok(fresh) => EnvOverview {
                 name: env.name.clone(),
                 region: env.region.clone(),
+                console_url: Console {
+                    region: &env.region,
+                }
+                .clusters(),
                 fresh: Freshness::of(&fresh),
                 clusters: fresh.value,
                 error: None,
@@ -75,6 +80,10 @@ pub async fn show_overview(
             Err(e) => EnvOverview {
                 name: env.name.clone(),
                 region: env.region.clone(),
+                console_url: Console {
+                    region: &env.region,
+                }
+                .clusters(),
                 clusters: Vec::new(),
                 error: Some(format!("{} ({})", e.message(), e.code())),
                 fresh: Freshness::now(),

@@ -49,6 +49,7 @@ pub struct DiffQuery {
 #[template(path = "pages/task_definition_family.html")]
 pub struct FamilyPage {
     pub shell: Shell,
+    pub console_url: String,
     pub family: String,
     pub revisions: Vec<Revision>,
     pub from: i32,
@@ -108,6 +109,10 @@ pub async fn show_family(
             .section("clusters")
             .crumb("Task definitions", Some(format!("/{env}/task-definitions")))
             .crumb(family.clone(), None),
+        console_url: Console {
+            region: &environment.region,
+        }
+        .family(&family),
         diff: diff(&a, &b, changes_only),
         family,
         revisions,

@@ -56,6 +56,7 @@ impl TasksFilter {
 #[template(path = "pages/tasks.html")]
 pub struct TasksPage<'a> {
     pub shell: Shell,
+    pub console_url: String,
     pub live: TasksLive<'a>,
 }
 
@@ -132,6 +133,10 @@ pub async fn list_tasks(
                 Some(format!("/{env}/clusters/{cluster_name}")),
             )
             .crumb("Tasks", None),
+        console_url: Console {
+            region: &environment.region,
+        }
+        .tasks(&cluster_name),
         live,
     })
 }
@@ -153,6 +158,7 @@ pub struct TaskPage<'a> {
     pub task: &'a Task,
     pub containers: Vec<ContainerRow<'a>>,
     pub console_url: String,
+    pub fresh: Freshness,
 }
 
 pub async fn show_task(
@@ -201,5 +207,6 @@ pub async fn show_task(
         task: &task,
         containers,
         console_url: console.task(&cluster_name, task.id()),
+        fresh: Freshness::now(),
     })
 }
