@@ -18,7 +18,7 @@ use tracing::Span;
 use crate::auth::Access;
 use crate::state::AppState;
 use crate::web::{
-    assets, cluster, error_page, headers, health, images, overview, placeholders, service,
+    assets, cluster, error_page, headers, health, images, logs, overview, placeholders, service,
     task_definitions, tasks,
 };
 
@@ -107,7 +107,14 @@ pub fn route_table() -> Vec<RouteSpec> {
             Viewer,
             get(images::show_repository),
         ),
-        row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
+        row("/{env}/logs", GET, Viewer, get(logs::show_logs)),
+        row("/{env}/logs/tail", GET, Viewer, get(logs::tail::tail_logs)),
+        row(
+            "/{env}/logs/download",
+            GET,
+            Viewer,
+            get(logs::download::download_logs),
+        ),
         row("/audit", GET, Viewer, get(placeholders::show_audit)),
     ]
 }

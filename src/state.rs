@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::aws::AwsClients;
 use crate::fleet::Fleet;
+use crate::fleet::logs::{TailHub, TailTiming};
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -16,16 +17,20 @@ pub struct Environment {
     pub aws: AwsClients,
     /// The read model every page reads through.
     pub fleet: Arc<Fleet>,
+    /// Live-tail pollers shared by every viewer of a log stream.
+    pub tail: Arc<TailHub>,
 }
 
 impl Environment {
     pub fn new(name: String, region: String, aws: AwsClients) -> Self {
         let fleet = Arc::new(Fleet::new(aws.clone()));
+        let tail = Arc::new(TailHub::new(aws.clone(), TailTiming::default()));
         Self {
             name,
             region,
             aws,
             fleet,
+            tail,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod htmx;
 pub mod images;
 pub mod links;
+pub mod logs;
 pub mod mask;
 pub mod overview;
 pub mod placeholders;
