@@ -5,7 +5,12 @@
 
 mod browse_pages;
 mod browser;
+mod e2e_logs;
 mod e2e_shell;
+mod logs_download;
+mod logs_support;
+mod logs_tail;
+mod logs_viewer;
 mod sandbox_ecr_images;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
