@@ -47,7 +47,7 @@ pub enum Command {
     ///
     /// Point any AWS SDK or the AWS CLI at it with --endpoint-url; any credentials work.
     Sandbox(SandboxArgs),
-    /// Manage the dashboard's local users (stored under --data-dir).
+    /// Manage the dashboard's local users (in the state store: --data-dir or --database-url).
     #[command(subcommand)]
     User(UserCommand),
 }
@@ -59,9 +59,44 @@ pub struct WebArgs {
     #[arg(long, env = "ECSDECK_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// Directory for ecsdeck's own state (users, sessions, audit trail).
-    #[arg(long, env = "ECSDECK_DATA_DIR", default_value = "data")]
-    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+
+    #[command(flatten)]
+    pub actions: ActionArgs,
+}
+
+/// What the dashboard lets operators change.
+#[derive(Debug, Clone, Args)]
+pub struct ActionArgs {
+    /// Hide every action and refuse every change: a look-only dashboard.
+    #[arg(long, env = "ECSDECK_READ_ONLY")]
+    pub read_only: bool,
+
+    /// Largest desired count a scale form accepts without an explicit
+    /// "yes, really" confirmation.
+    #[arg(long, env = "ECSDECK_SCALE_CEILING", default_value_t = 100)]
+    pub scale_ceiling: u32,
+
+    /// Clusters (glob on `ENV/CLUSTER` or `CLUSTER`) where every action
+    /// needs the service name typed to confirm. Clusters tagged
+    /// `environment=production` are protected anyway. Repeatable or
+    /// comma-separated.
+    #[arg(long = "protected-cluster", env = "ECSDECK_PROTECTED_CLUSTERS", value_delimiter = ',')]
+    pub protected_clusters: Vec<String>,
+}
+
+impl ActionArgs {
+    pub fn settings(&self) -> crate::state::Settings {
+        crate::state::Settings {
+            read_only: self.read_only,
+            scale_ceiling: self.scale_ceiling,
+            protected_clusters: self.protected_clusters.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -90,6 +125,9 @@ pub struct DemoArgs {
     /// Address of the embedded sandbox (default: a free loopback port).
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:0")]
     pub sandbox_bind: SocketAddr,
+
+    #[command(flatten)]
+    pub sandbox: crate::sandbox::SandboxOptions,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -97,6 +135,9 @@ pub struct SandboxArgs {
     /// Address the simulator listens on (port 0 picks a free port).
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:4510")]
     pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub options: crate::sandbox::SandboxOptions,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,21 +149,184 @@ pub enum UserCommand {
         /// What the user may do: viewer (look), operator (act), admin (manage users, audit).
         #[arg(long, value_parser = ["viewer", "operator", "admin"])]
         role: String,
-        /// Read the password from standard input (one line).
-        #[arg(long)]
+        /// Read the password from standard input (one line; the newline is stripped).
+        #[arg(long, required = true)]
         password_stdin: bool,
-        #[arg(long, env = "ECSDECK_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// List local users and their roles.
     List {
-        #[arg(long, env = "ECSDECK_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Remove a local user and end their sessions.
     Remove {
         name: String,
-        #[arg(long, env = "ECSDECK_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
     },
+    /// Change a user's role (takes effect on their next request).
+    SetRole {
+        name: String,
+        #[arg(value_parser = ["viewer", "operator", "admin"])]
+        role: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Set a user's password (ends their sessions).
+    SetPassword {
+        name: String,
+        /// Read the password from standard input (one line; the newline is stripped).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Where ecsdeck keeps its own state: users, sessions, the audit trail.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Directory for the SQLite state store (`ecsdeck.db`, created if missing).
+    /// Default: `data` (the demo: a fresh temporary directory).
+    #[arg(long, env = "ECSDECK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Keep the state in PostgreSQL instead (`postgres://user:password@host/db`), so several
+    /// replicas behind a load balancer share users, sessions and the audit trail.
+    #[arg(long, env = "ECSDECK_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<crate::store::DatabaseUrl>,
+}
+
+impl StoreArgs {
+    /// `--data-dir`, or `data`.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data"))
+    }
+}
+
+/// How people sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthModeArg {
+    /// Local users (`ecsdeck user add`) with passwords, at /login.
+    Local,
+    /// Behind an Application Load Balancer with OIDC authentication: trust its signed
+    /// `x-amzn-oidc-data` header (verified against --alb-arn and the ALB's public keys).
+    Alb,
+}
+
+/// Sign-in, sessions and roles.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// Where users come from.
+    #[arg(long = "auth", env = "ECSDECK_AUTH", value_enum, default_value_t = AuthModeArg::Local)]
+    pub mode: AuthModeArg,
+
+    /// Send the session cookie over plain HTTP too (no `Secure`, no `__Host-` prefix, no HSTS).
+    /// Only for local use without TLS; the demo turns it on.
+    #[arg(long, env = "ECSDECK_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+
+    /// A session unused this long ends (e.g. 30m, 1h, 90s).
+    #[arg(long, env = "ECSDECK_SESSION_IDLE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
+    pub session_idle_timeout: std::time::Duration,
+
+    /// A session ends this long after sign-in, however active (e.g. 12h).
+    #[arg(long, env = "ECSDECK_SESSION_ABSOLUTE_TIMEOUT", default_value = "12h", value_parser = parse_duration)]
+    pub session_absolute_timeout: std::time::Duration,
+
+    /// Limit operators' actions to these ENV/CLUSTER patterns (`*` wildcards; comma-separated
+    /// or repeated), e.g. `staging/*`. Default: everywhere. Admins act everywhere.
+    #[arg(long, env = "ECSDECK_OPERATOR_SCOPE", value_delimiter = ',')]
+    pub operator_scope: Vec<String>,
+
+    /// Take the client address (sign-in limits, audit) from the last X-Forwarded-For entry.
+    /// Only behind a load balancer that sets it.
+    #[arg(long, env = "ECSDECK_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
+    /// With --auth alb: the load balancer's ARN; tokens signed by anything else are refused.
+    #[arg(long, env = "ECSDECK_ALB_ARN")]
+    pub alb_arn: Option<String>,
+
+    /// With --auth alb: where the ALB's public keys are, `{region}` and `{kid}` substituted.
+    #[arg(long, env = "ECSDECK_ALB_KEY_URL", default_value = crate::auth::alb::AWS_KEY_URL)]
+    pub alb_key_url: String,
+
+    /// With --auth alb: who is an admin: e-mail addresses, `*@example.com`, `group:NAME`, `*`.
+    #[arg(long, env = "ECSDECK_ALB_ADMINS", value_delimiter = ',')]
+    pub alb_admins: Vec<String>,
+
+    /// With --auth alb: who is an operator (same patterns).
+    #[arg(long, env = "ECSDECK_ALB_OPERATORS", value_delimiter = ',')]
+    pub alb_operators: Vec<String>,
+
+    /// With --auth alb: who is a viewer (same patterns); anyone else is refused.
+    #[arg(long, env = "ECSDECK_ALB_VIEWERS", value_delimiter = ',')]
+    pub alb_viewers: Vec<String>,
+
+    /// With --auth alb: the claim listing the user's groups.
+    #[arg(long, env = "ECSDECK_ALB_GROUPS_CLAIM", default_value = "groups")]
+    pub alb_groups_claim: String,
+
+    /// With --auth alb: where sign-out sends the browser (your identity provider's logout URL).
+    #[arg(long, env = "ECSDECK_ALB_LOGOUT_URL")]
+    pub alb_logout_url: Option<String>,
+}
+
+impl AuthArgs {
+    /// The auth settings these flags describe.
+    pub fn to_config(&self) -> anyhow::Result<crate::auth::AuthConfig> {
+        use crate::auth::{AlbConfig, AuthConfig, AuthMode};
+        anyhow::ensure!(
+            !self.session_idle_timeout.is_zero() && !self.session_absolute_timeout.is_zero(),
+            "session timeouts must be longer than zero"
+        );
+        let mode = match self.mode {
+            AuthModeArg::Local => AuthMode::Local,
+            AuthModeArg::Alb => {
+                let Some(arn) = self.alb_arn.clone() else {
+                    anyhow::bail!("--auth alb needs --alb-arn (the load balancer's ARN)");
+                };
+                AuthMode::Alb(AlbConfig {
+                    signer_arn: arn,
+                    key_url: self.alb_key_url.clone(),
+                    admins: self.alb_admins.clone(),
+                    operators: self.alb_operators.clone(),
+                    viewers: self.alb_viewers.clone(),
+                    groups_claim: self.alb_groups_claim.clone(),
+                    logout_url: self.alb_logout_url.clone(),
+                })
+            }
+        };
+        Ok(AuthConfig {
+            mode,
+            secure_cookies: !self.insecure_cookies,
+            idle_timeout: self.session_idle_timeout,
+            absolute_timeout: self.session_absolute_timeout,
+            operator_scope: self.operator_scope.clone(),
+            trust_forwarded_for: self.trust_forwarded_for,
+            ..AuthConfig::default()
+        })
+    }
+}
+
+/// `90s`, `30m`, `12h`, `2d` or plain seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?}: use e.g. 90s, 30m, 12h"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("invalid duration {s:?}: use e.g. 90s, 30m, 12h")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
 }

@@ -16,6 +16,9 @@ pub enum AppError {
     /// The request is invalid; the text says why.
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in (where sign-in is not a page, e.g. behind an ALB).
+    #[error("{0}")]
+    Unauthorized(String),
     /// The user may not do this; the text says why.
     #[error("{0}")]
     Forbidden(String),
@@ -47,6 +50,7 @@ impl AppError {
         match self {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotBuilt(_) => StatusCode::NOT_IMPLEMENTED,
             Self::Aws(AwsError::NotFound { .. }) => StatusCode::NOT_FOUND,
@@ -62,6 +66,7 @@ impl AppError {
         match self {
             Self::NotFound(_) | Self::Aws(AwsError::NotFound { .. }) => "Not found",
             Self::BadRequest(_) | Self::Aws(AwsError::Invalid { .. }) => "Invalid request",
+            Self::Unauthorized(_) => "Sign-in required",
             Self::Forbidden(_) => "Not allowed",
             Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
             Self::NotBuilt(_) => "Not built yet",
@@ -75,7 +80,9 @@ impl AppError {
     /// an internal error's text.
     fn public_message(&self) -> String {
         match self {
-            Self::NotFound(m) | Self::BadRequest(m) | Self::Forbidden(m) => m.clone(),
+            Self::NotFound(m) | Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) => {
+                m.clone()
+            }
             Self::NotBuilt(what) => format!("{what} is planned but not built yet."),
             Self::Aws(e @ AwsError::Throttled { .. }) => format!(
                 "AWS is throttling requests ({}). Try again in a moment.",

@@ -14,6 +14,7 @@ pub mod fleet;
 mod routes;
 pub mod sandbox;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 pub mod web;
 

@@ -8,18 +8,18 @@
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, any, get, post};
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::auth::Access;
+use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
-    assets, cluster, error_page, headers, health, images, logs, overview, placeholders, service,
-    task_definitions, tasks,
+    actions, assets, cluster, error_page, headers, health, images, logs, overview, placeholders,
+    service, task_definitions, tasks,
 };
 
 /// Largest request body accepted (forms are small).
@@ -54,6 +54,8 @@ fn row(
 pub fn route_table() -> Vec<RouteSpec> {
     use Access::*;
     const GET: &[&str] = &["GET"];
+    const POST: &[&str] = &["POST"];
+    const GET_POST: &[&str] = &["GET", "POST"];
     vec![
         row("/healthz", GET, Public, get(health::healthz)),
         row("/static/{*path}", GET, Public, get(assets::serve_asset)),
@@ -100,6 +102,42 @@ pub fn route_table() -> Vec<RouteSpec> {
             Viewer,
             get(task_definitions::show_revision),
         ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/scale",
+            POST,
+            Operator,
+            post(actions::scale_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/redeploy",
+            POST,
+            Operator,
+            post(actions::redeploy_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/deploy-image",
+            GET_POST,
+            Operator,
+            get(actions::show_deploy_image).post(actions::deploy_image),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/rollback",
+            GET_POST,
+            Operator,
+            get(actions::show_rollback).post(actions::rollback_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/stop-deployment",
+            POST,
+            Operator,
+            post(actions::stop_deployment),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/tasks/{task_id}/stop",
+            POST,
+            Operator,
+            post(actions::stop_task),
+        ),
         row("/{env}/images", GET, Viewer, get(images::list_repositories)),
         row(
             "/{env}/images/{*repository}",
@@ -116,18 +154,50 @@ pub fn route_table() -> Vec<RouteSpec> {
             get(logs::download::download_logs),
         ),
         row("/audit", GET, Viewer, get(placeholders::show_audit)),
+        row(
+            "/admin/users",
+            GET,
+            Admin,
+            get(auth::users_page::list_users),
+        ),
+        row(
+            "/login",
+            &["GET", "POST"],
+            Public,
+            get(login::show_login).post(login::sign_in_user),
+        ),
+        row(
+            "/logout",
+            &["GET", "POST"],
+            Viewer,
+            get(login::show_logout).post(login::sign_out_user),
+        ),
     ]
 }
 
 /// Builds the dashboard's router. The binary and the tests use this same
 /// function, so tests exercise exactly what production serves.
 pub fn app(state: AppState) -> Router {
+    let guard = |access| {
+        from_fn_with_state(
+            Guard {
+                access,
+                state: state.clone(),
+            },
+            auth::require_access,
+        )
+    };
     let mut router = Router::new();
     for spec in route_table() {
-        router = router.route(spec.path, spec.handler);
+        // Every row runs behind the guard for its access decision.
+        router = router.route(spec.path, spec.handler.route_layer(guard(spec.access)));
     }
     router
-        .fallback(error_page::not_found)
+        .fallback_service(
+            any(error_page::not_found)
+                .layer(guard(auth::FALLBACK_ACCESS))
+                .with_state(state.clone()),
+        )
         .layer(from_fn_with_state(state.clone(), error_page::render_errors))
         .layer(
             ServiceBuilder::new()
@@ -135,7 +205,9 @@ pub fn app(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn(headers::security_headers))
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+                .layer(from_fn_with_state(state.clone(), auth::hsts))
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+                .layer(auth::session_layer(&state.auth)),
         )
         .with_state(state)
 }

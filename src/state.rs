@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::auth::AuthState;
 use crate::aws::AwsClients;
 use crate::fleet::Fleet;
 use crate::fleet::logs::{TailHub, TailTiming};
+use crate::store::Store;
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -36,21 +38,47 @@ impl Environment {
 }
 
 /// Settings that shape behaviour, fixed at start-up.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {}
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// No actions at all: forms hidden, every action POST refused.
+    pub read_only: bool,
+    /// Desired counts above this need an explicit confirmation.
+    pub scale_ceiling: u32,
+    /// Globs (`env/cluster` or `cluster`) of clusters whose actions need the
+    /// service name typed to confirm.
+    pub protected_clusters: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            read_only: false,
+            scale_ceiling: 100,
+            protected_clusters: Vec::new(),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub environments: Arc<Vec<Environment>>,
+    /// Sign-in, sessions and roles; holds the state store.
+    pub auth: AuthState,
 }
 
 impl AppState {
-    pub fn new(settings: Settings, environments: Vec<Environment>) -> Self {
+    pub fn new(settings: Settings, environments: Vec<Environment>, auth: AuthState) -> Self {
         Self {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
+            auth,
         }
+    }
+
+    /// The state store (users, sessions, audit trail).
+    pub fn store(&self) -> &Store {
+        &self.auth.store
     }
 
     /// The environment named `name`, if configured.

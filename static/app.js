@@ -109,3 +109,11 @@
   }
   document.addEventListener("DOMContentLoaded", setupLogView);
 })();
+
+// CSRF: htmx sends the session's token (from <meta name="csrf-token">) as
+// X-CSRF-Token on every request that may change state.
+document.addEventListener("htmx:configRequest", function (ev) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var verb = (ev.detail && ev.detail.verb || "get").toLowerCase();
+  if (meta && verb !== "get") ev.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
+});

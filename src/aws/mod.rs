@@ -5,6 +5,7 @@ mod clients;
 pub mod config;
 mod convert;
 mod ecr;
+mod ecs_actions;
 mod ecs_clusters;
 mod ecs_services;
 mod ecs_task_definitions;
@@ -13,6 +14,7 @@ mod error;
 mod logs;
 
 pub use clients::AwsClients;
+pub use ecs_actions::ServiceUpdate;
 pub use ecs_clusters::DESCRIBE_CLUSTERS_BATCH;
 pub use ecs_services::DESCRIBE_SERVICES_BATCH;
 pub use ecs_tasks::{DESCRIBE_TASKS_BATCH, TaskQuery};

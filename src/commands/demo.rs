@@ -4,11 +4,19 @@ use std::process::ExitCode;
 
 use crate::aws::AwsClients;
 use crate::config::DemoArgs;
-use crate::sandbox::{self, SandboxConfig};
-use crate::state::{AppState, Environment, Settings};
+use crate::sandbox;
+use crate::state::{AppState, Environment};
+
+/// The demo's users, one per role.
+const DEMO_USERS: [(&str, &str); 3] = [
+    ("admin", "admin"),
+    ("operator", "operator"),
+    ("viewer", "viewer"),
+];
+const DEMO_PASSWORD: &str = "demo";
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let sb = sandbox::start(SandboxConfig::default(), args.sandbox_bind).await?;
+    let sb = sandbox::start(args.sandbox.to_config(), args.sandbox_bind).await?;
     let endpoint = sb.endpoint_url();
     let sdk = crate::aws::config::sandbox_sdk_config(&endpoint).await;
     let env = Environment::new(
@@ -16,7 +24,23 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         crate::aws::config::SANDBOX_REGION.to_string(),
         AwsClients::new(&sdk),
     );
-    let state = AppState::new(Settings::default(), vec![env]);
+    let mut web = args.web.clone();
+    let temp_dir = match &web.store.data_dir {
+        Some(_) => None,
+        None => {
+            let dir = std::env::temp_dir().join(format!("ecsdeck-demo-{}", std::process::id()));
+            web.store.data_dir = Some(dir.clone());
+            Some(dir)
+        }
+    };
+    let mut config = web.auth.to_config()?;
+    config.secure_cookies = false; // the demo serves plain HTTP
+    let auth = super::serve::open_auth(&web, config).await?;
+    for (name, role) in DEMO_USERS {
+        let hash = crate::auth::password::hash_password_async(DEMO_PASSWORD.to_string()).await?;
+        auth.store.user_upsert(name, role, &hash).await?;
+    }
+    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
     let listener = super::serve::bind(args.web.bind).await?;
     let url = format!("http://{}/", listener.local_addr()?);
     println!("ecsdeck demo is running");
@@ -24,9 +48,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "  sandbox endpoint: {endpoint}  (aws --endpoint-url {endpoint} --region us-east-1 ecs list-clusters)"
     );
-    println!("  sign-in:          not built yet: the dashboard is open to anyone who can reach it");
+    println!("  sign in as:       admin, operator or viewer, password {DEMO_PASSWORD}");
     println!("Press Ctrl-C to stop.");
     super::listen(listener, crate::app(state)).await?;
     sb.shutdown().await;
+    if let Some(dir) = temp_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     Ok(ExitCode::SUCCESS)
 }

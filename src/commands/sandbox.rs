@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use crate::config::SandboxArgs;
-use crate::sandbox::{self, SandboxConfig};
+use crate::sandbox;
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
-    let sb = sandbox::start(SandboxConfig::default(), args.bind).await?;
+    let sb = sandbox::start(args.options.to_config(), args.bind).await?;
     let endpoint = sb.endpoint_url();
     println!("ecsdeck sandbox is serving ECS, ECR and CloudWatch Logs at {endpoint}");
     println!("  try: aws --endpoint-url {endpoint} --region us-east-1 ecs list-clusters");

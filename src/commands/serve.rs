@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use crate::aws::AwsClients;
 use crate::config::ServeArgs;
-use crate::state::{AppState, Environment, Settings};
+use crate::state::{AppState, Environment};
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let sdk =
@@ -20,11 +20,36 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
     let env = Environment::new(name, region, AwsClients::new(&sdk));
-    let state = AppState::new(Settings::default(), vec![env]);
+    let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
+    if matches!(auth.config.mode, crate::auth::AuthMode::Local)
+        && auth.store.user_list().await?.is_empty()
+    {
+        tracing::warn!(
+            "no users yet: add one with `ecsdeck user add NAME --role admin --password-stdin`"
+        );
+    }
+    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
     let listener = bind(args.web.bind).await?;
     tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
     listen(listener, crate::app(state)).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the state store the flags name and builds the sign-in state, with
+/// the expired-session sweeper running.
+pub async fn open_auth(
+    web: &crate::config::WebArgs,
+    config: crate::auth::AuthConfig,
+) -> anyhow::Result<crate::auth::AuthState> {
+    let store = crate::store::Store::open_configured(
+        web.store.database_url.as_ref(),
+        &web.store.data_dir(),
+    )
+    .await
+    .context("cannot open the state store")?;
+    let auth = crate::auth::AuthState::new(store, config)?;
+    auth.spawn_session_cleanup();
+    Ok(auth)
 }
 
 /// Binds the dashboard's listener with a clear error.

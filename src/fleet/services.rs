@@ -49,6 +49,13 @@ impl Fleet {
             .await
     }
 
+    /// One service read from AWS now (not from the cache): the state an
+    /// action compares against.
+    pub async fn service_now(&self, cluster: &str, name: &str) -> Result<Arc<Service>, AwsError> {
+        self.services.invalidate(&format!("{cluster}/service/{name}"));
+        Ok(self.service(cluster, name).await?.value)
+    }
+
     /// The service page: the service, its tasks and its task definition.
     pub async fn service_view(
         &self,

@@ -68,6 +68,28 @@ impl SandboxHandle {
         self.shared.world.clone()
     }
 
+    /// The simulated clock's now, in epoch milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        lock(&self.shared.world).clock.now_ms()
+    }
+
+    /// The configuration this sandbox runs with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    /// (desired, running, pending) of `cluster/service` as ECS would report
+    /// them now; `None` if there is no such service. For tests that want to
+    /// check the simulation without going through the SDK.
+    pub fn service_counts(&self, cluster: &str, service: &str) -> Option<(i32, i32, i32)> {
+        let mut world = lock(&self.shared.world);
+        world.advance();
+        let c = world.ecs.clusters.get(cluster)?;
+        let svc = c.services.get(service)?;
+        let (running, pending) = ecs::services::counts(&c.tasks, service, None);
+        Some((svc.desired, running, pending))
+    }
+
     /// Stops accepting calls and waits for the server to finish.
     pub async fn shutdown(mut self) {
         if let Some(t) = self.ticker.take() {

@@ -1,6 +1,7 @@
 //! The web layer: one file per screen (handlers + their template structs),
 //! plus the shell, assets, headers and error rendering they share.
 
+pub mod actions;
 pub mod assets;
 pub mod cluster;
 pub mod context;

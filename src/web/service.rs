@@ -13,6 +13,8 @@ use crate::fleet::ServiceView;
 use crate::state::AppState;
 use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
 use crate::web::htmx::{is_htmx, render};
+use crate::store::AuditEntry;
+use crate::web::actions::{ActionPanel, recent_audit};
 use crate::web::links::LogLinks;
 use crate::web::shell::Shell;
 
@@ -29,6 +31,7 @@ pub struct ImageInUse {
 pub struct ServicePage<'a> {
     pub shell: Shell,
     pub console_url: String,
+    pub panel: Option<ActionPanel>,
     pub live: ServiceLive<'a>,
 }
 
@@ -42,6 +45,10 @@ pub struct ServiceLive<'a> {
     pub logs: LogLinks<'a>,
     pub fresh: Freshness,
     pub poll: u32,
+    /// This service's recent audit entries, newest first.
+    pub audit: Vec<AuditEntry>,
+    /// Set when the user may act: the CSRF token for per-task stop forms.
+    pub act_token: Option<String>,
 }
 
 impl ServiceLive<'_> {
@@ -85,7 +92,12 @@ pub async fn show_service(
                 .collect()
         })
         .unwrap_or_default();
+    let user = crate::auth::current();
+    let panel = ActionPanel::for_user(&state, user.as_ref(), &env, &cluster, &view.service);
+    let audit = recent_audit(&state, &env, &cluster, &view.service.name).await;
     let live = ServiceLive {
+        audit,
+        act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
         env: &env,
         cluster: &cluster,
         view,
@@ -95,7 +107,8 @@ pub async fn show_service(
             task_definitions: &view.task_definitions,
         },
         fresh: Freshness::of(&fresh),
-        poll: POLL_SECONDS,
+        // Poll faster while a deployment rolls, so progress is visible.
+        poll: if view.service.is_rolling() { 2 } else { POLL_SECONDS },
     };
     if is_htmx(&headers) {
         return render(&live);
@@ -110,6 +123,7 @@ pub async fn show_service(
             .crumb(cluster.clone(), Some(format!("/{env}/clusters/{cluster}")))
             .crumb(service.clone(), None),
         console_url: console.service(&cluster, &service),
+        panel,
         live,
     })
 }

@@ -7,14 +7,16 @@ use std::collections::HashMap;
 use aws_sdk_ecs::types::ServiceField;
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::support::{Page, app_state, get, sdk, start_sandbox};
+use crate::auth_support::RouterSession;
+use crate::support::{Page, app_state, sdk, start_sandbox};
 
 /// Time nearly frozen, so the sandbox does not move between the SDK read
 /// and the page render.
 const FROZEN: f64 = 0.0001;
 
 async fn page(app: &axum::Router, path: &str) -> Page {
-    let p = get(app, path, &[]).await;
+    let viewer = RouterSession::sign_in(app, "viewer").await;
+    let p = viewer.get(app, path).await;
     assert_eq!(p.status, 200, "{path}: {}", p.body);
     p
 }
@@ -182,12 +184,14 @@ async fn cluster_page_lists_every_service_with_sandbox_counts() {
     }
 
     // Filtering is server-side and keeps the counts honest.
-    let filtered = get(
-        &app,
-        "/sandbox/clusters/staging?q=geo",
-        &[("HX-Request", "true")],
-    )
-    .await;
+    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let filtered = viewer
+        .get_with(
+            &app,
+            "/sandbox/clusters/staging?q=geo",
+            &[("HX-Request", "true")],
+        )
+        .await;
     assert_eq!(filtered.status, 200);
     assert!(
         !filtered.body.contains("<html"),
@@ -244,6 +248,7 @@ async fn tasks_task_detail_and_task_definitions() {
     let aws = sdk(&sb).await;
     let app = ecsdeck::app(app_state(&sb).await);
     let (cluster, service) = scenarios(&aws.ecs).await["oom"].clone();
+    let viewer = RouterSession::sign_in(&app, "viewer").await;
 
     let stopped = page(
         &app,
@@ -301,19 +306,19 @@ async fn tasks_task_detail_and_task_definitions() {
         "container log link derived from awslogs"
     );
 
-    let missing = get(
-        &app,
-        &format!("/sandbox/clusters/{cluster}/tasks/0000deadbeef"),
-        &[],
-    )
-    .await;
+    let missing = viewer
+        .get(
+            &app,
+            &format!("/sandbox/clusters/{cluster}/tasks/0000deadbeef"),
+        )
+        .await;
     assert_eq!(missing.status, 404);
-    let bad = get(
-        &app,
-        &format!("/sandbox/clusters/{cluster}/tasks?status=sideways"),
-        &[],
-    )
-    .await;
+    let bad = viewer
+        .get(
+            &app,
+            &format!("/sandbox/clusters/{cluster}/tasks?status=sideways"),
+        )
+        .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("Unknown task status"));
 
@@ -350,17 +355,19 @@ async fn tasks_task_detail_and_task_definitions() {
     .await
     .body;
     assert!(diff.contains("diff-changed"), "revisions 1 and 3 differ");
-    let foreign = get(
-        &app,
-        &format!("/sandbox/task-definitions/{rails}?from=99&to=3"),
-        &[],
-    )
-    .await;
+    let foreign = viewer
+        .get(
+            &app,
+            &format!("/sandbox/task-definitions/{rails}?from=99&to=3"),
+        )
+        .await;
     assert_eq!(foreign.status, 400);
 
-    let unknown = get(&app, "/sandbox/clusters/nope", &[]).await;
+    let unknown = viewer.get(&app, "/sandbox/clusters/nope").await;
     assert_eq!(unknown.status, 404);
     assert!(unknown.body.contains("nope"));
-    let unknown_svc = get(&app, "/sandbox/clusters/staging/services/nope", &[]).await;
+    let unknown_svc = viewer
+        .get(&app, "/sandbox/clusters/staging/services/nope")
+        .await;
     assert_eq!(unknown_svc.status, 404);
 }

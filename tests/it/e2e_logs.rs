@@ -41,6 +41,7 @@ async fn open_logs_from_a_task_watch_the_tail_and_search() {
     browser
         .run("logs", async |b| {
             let c = &b.client;
+            crate::e2e_auth::sign_in(c, &base, "viewer").await?;
             c.goto(&format!("{base}/sandbox/clusters/acme-production/tasks/{id}"))
                 .await?;
             c.find(Locator::LinkText("open logs")).await?.click().await?;

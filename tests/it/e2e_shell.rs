@@ -16,6 +16,7 @@ async fn the_shell_loads_with_htmx_and_a_clean_console() {
     browser
         .run("shell", async |b| {
             let c = &b.client;
+            crate::e2e_auth::sign_in(c, &base, "viewer").await?;
             c.goto(&base).await?;
             let title = c.title().await?;
             anyhow::ensure!(title == "Clusters · ecsdeck", "title was {title:?}");
@@ -32,7 +33,7 @@ async fn the_shell_loads_with_htmx_and_a_clean_console() {
             // An htmx swap under the CSP: re-fetch the overview fragment.
             c.execute(
                 "document.querySelector('#overview h1').dataset.old = '1'; \
-                 htmx.ajax('GET', '/', {target: '#overview', swap: 'innerHTML'}); return true",
+                 htmx.ajax('GET', '/', {target: '#overview', swap: 'outerHTML'}); return true",
                 vec![],
             )
             .await?;

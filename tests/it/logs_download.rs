@@ -13,7 +13,7 @@ use crate::support::*;
 #[tokio::test]
 async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     const N: usize = 50_000;
     let lines: Vec<String> = (0..N)
         .map(|i| format!("line {i:06} of the big log"))
@@ -22,9 +22,10 @@ async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
 
     let req =
         axum::http::Request::get("/sandbox/logs/download?group=%2Fit%2Fbig&stream=web%2Fapp%2F1")
+            .header("cookie", app.session.cookie_header())
             .body(Body::empty())
             .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
+    let resp = app.app.clone().oneshot(req).await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/plain; charset=utf-8");
     let disposition = resp.headers()["content-disposition"].to_str().unwrap();
@@ -61,14 +62,15 @@ async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
     assert!(calls(&stats, "logs:GetLogEvents") >= 5);
 
     // A filtered download goes through FilterLogEvents and keeps only matches.
-    let p = get(
-        &app,
+    let p = app
+        .get(
         "/sandbox/logs/download?group=%2Fit%2Fbig&stream=web%2Fapp%2F1&filter=%22line%2004999%22",
-        &[],
     )
     .await;
     assert_eq!(p.status, 200);
     assert_eq!(p.body.lines().count(), 10, "{}", p.body);
-    let missing = get(&app, "/sandbox/logs/download?group=%2Fnope&stream=x", &[]).await;
+    let missing = app
+        .get("/sandbox/logs/download?group=%2Fnope&stream=x")
+        .await;
     assert_eq!(missing.status, 404);
 }

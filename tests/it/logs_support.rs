@@ -3,6 +3,43 @@
 
 use ecsdeck::sandbox::SandboxHandle;
 use ecsdeck::sandbox::server::lock;
+use ecsdeck::state::AppState;
+
+use crate::auth_support::{Client, PASSWORD, RouterSession};
+use crate::support::Page;
+
+/// The app through the router (no socket), signed in as a viewer.
+pub struct Viewer {
+    pub app: axum::Router,
+    pub session: RouterSession,
+}
+
+impl Viewer {
+    pub async fn new(state: AppState) -> Self {
+        let app = ecsdeck::app(state);
+        let session = RouterSession::sign_in(&app, "viewer").await;
+        Self { app, session }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.session.get(&self.app, path).await
+    }
+
+    /// The body of a page that must answer 200.
+    pub async fn ok(&self, path: &str) -> String {
+        let p = self.get(path).await;
+        assert_eq!(p.status, 200, "{path}: {}", p.body);
+        p.body
+    }
+}
+
+/// A reqwest client signed in as a viewer of the app served at `base`.
+pub async fn viewer_client(base: &str) -> Client {
+    let c = Client::anonymous(base);
+    let resp = c.sign_in("viewer", PASSWORD).await;
+    assert_eq!(resp.status(), 303, "viewer signs in");
+    c
+}
 
 /// Appends `lines` to `group/stream` stamped `step_ms` apart from sim-now
 /// + `offset_ms`; returns the first timestamp.
@@ -62,9 +99,4 @@ pub fn attr(html: &str, attr: &str) -> Option<String> {
     let at = html.find(&format!("{attr}=\""))? + attr.len() + 2;
     let end = html[at..].find('"')? + at;
     Some(html[at..end].replace("&#38;", "&").replace("&amp;", "&"))
-}
-
-/// Calls of `op` (e.g. `logs:GetLogEvents`) in `/_sandbox/stats`.
-pub fn calls(stats: &serde_json::Value, op: &str) -> u64 {
-    stats["calls"][op].as_u64().unwrap_or(0)
 }

@@ -10,6 +10,7 @@ use ecsdeck::fleet::logs::{TailHub, TailTiming};
 use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
 use ecsdeck::state::AppState;
 
+use crate::auth_support::Client;
 use crate::logs_support::*;
 use crate::support::*;
 
@@ -33,8 +34,8 @@ async fn read_until(mut resp: reqwest::Response, needle: &str) -> String {
     seen
 }
 
-async fn open(url: &str) -> reqwest::Response {
-    let resp = reqwest::get(url).await.unwrap();
+async fn open(client: &Client, path: &str) -> reqwest::Response {
+    let resp = client.get(path).await;
     assert_eq!(resp.status(), 200);
     assert!(
         resp.headers()["content-type"]
@@ -57,18 +58,17 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
         10,
         &strings(&["old one", "old two"]),
     );
-    let page = reqwest::get(format!(
-        "{base}/sandbox/logs?group=%2Fit%2Ft&stream=web%2Fapp%2F1"
-    ))
-    .await
-    .unwrap()
-    .text()
-    .await
-    .unwrap();
+    let client = viewer_client(&base).await;
+    let page = client
+        .get("/sandbox/logs?group=%2Fit%2Ft&stream=web%2Fapp%2F1")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("old two"));
     let tail = attr(&page, "sse-connect").expect("the page connects a live tail");
     assert!(tail.contains("after="), "{tail}");
-    let resp = open(&format!("{base}{tail}")).await;
+    let resp = open(&client, &tail).await;
     write_lines(
         &sb,
         "/it/t",
@@ -89,21 +89,17 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
 /// GetLogEvents calls until `viewers` tail viewers all saw one new line.
 async fn tail_cost(
     sb: &SandboxHandle,
-    base: &str,
+    client: &Client,
     state: &AppState,
     viewers: usize,
     marker: &str,
 ) -> u64 {
     let hub = state.environments[0].tail.clone();
-    reqwest::Client::new()
-        .post(format!("{}/_sandbox/stats/reset", sb.endpoint_url()))
-        .send()
-        .await
-        .unwrap();
-    let url = format!("{base}/sandbox/logs/tail?group=%2Fit%2Ften&stream=web%2Fapp%2F1&after=0");
+    reset_stats(sb).await;
+    let url = "/sandbox/logs/tail?group=%2Fit%2Ften&stream=web%2Fapp%2F1&after=0";
     let mut readers = Vec::new();
     for _ in 0..viewers {
-        let resp = open(&url).await;
+        let resp = open(client, url).await;
         let marker = marker.to_string();
         readers.push(tokio::spawn(async move { read_until(resp, &marker).await }));
     }
@@ -133,7 +129,8 @@ async fn tail_cost(
 async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     // Polls 2 s apart at least, so connecting ten viewers fits between two.
-    let mut env = app_state(&sb).await.environments[0].clone();
+    let plain = app_state(&sb).await;
+    let mut env = plain.environments[0].clone();
     env.tail = Arc::new(TailHub::new(
         env.aws.clone(),
         TailTiming {
@@ -141,8 +138,9 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
             max: Duration::from_secs(4),
         },
     ));
-    let state = AppState::new(Default::default(), vec![env]);
+    let state = AppState::new(Default::default(), vec![env], plain.auth.clone());
     let base = spawn_app(state.clone()).await;
+    let client = viewer_client(&base).await;
     write_lines(
         &sb,
         "/it/ten",
@@ -151,8 +149,8 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
         1,
         &strings(&["before"]),
     );
-    let one = tail_cost(&sb, &base, &state, 1, "marker-one").await;
-    let ten = tail_cost(&sb, &base, &state, 10, "marker-ten").await;
+    let one = tail_cost(&sb, &client, &state, 1, "marker-one").await;
+    let ten = tail_cost(&sb, &client, &state, 10, "marker-ten").await;
     eprintln!("GetLogEvents until the new line arrived: 1 viewer {one}, 10 viewers {ten}");
     assert!(one >= 1);
     assert!(
@@ -174,10 +172,9 @@ async fn a_service_tail_merges_its_tasks_streams() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 0.0001)).await;
     let state = app_state(&sb).await;
     let base = spawn_app(state.clone()).await;
-    let url = format!(
-        "{base}/sandbox/logs/tail?service=acme-production%2Facme-production&container=acme-app-production&filter=TAILME"
-    );
-    let resp = open(&url).await;
+    let client = viewer_client(&base).await;
+    let url = "/sandbox/logs/tail?service=acme-production%2Facme-production&container=acme-app-production&filter=TAILME";
+    let resp = open(&client, url).await;
     let hub = state.environments[0].tail.clone();
     poll_until("a poller per task stream", WAIT, || async {
         (hub.active() >= 2).then_some(())

@@ -9,20 +9,14 @@ use crate::support::*;
 /// Time nearly frozen, so the seeded fleet stays put during a test.
 const FROZEN: f64 = 0.0001;
 
-async fn ok(app: &axum::Router, path: &str) -> String {
-    let p = get(app, path, &[]).await;
-    assert_eq!(p.status, 200, "{path}: {}", p.body);
-    p.body
-}
-
 #[tokio::test]
 async fn groups_and_streams_list_what_the_sandbox_holds() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let all = ok(&app, "/sandbox/logs").await;
+    let app = Viewer::new(app_state(&sb).await).await;
+    let all = app.ok("/sandbox/logs").await;
     assert!(all.contains("/ecs/acme-app-production"), "{all}");
     assert!(all.contains("/ecs/staging/webhooks-api"));
-    let staging = ok(&app, "/sandbox/logs?prefix=%2Fecs%2Fstaging").await;
+    let staging = app.ok("/sandbox/logs?prefix=%2Fecs%2Fstaging").await;
     assert!(staging.contains("/ecs/staging/webhooks-api"));
     assert!(!staging.contains("/ecs/acme-app-production"));
 
@@ -42,7 +36,9 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
         .filter_map(|s| s.log_stream_name())
         .collect();
     assert!(!names.is_empty());
-    let page = ok(&app, "/sandbox/logs?group=%2Fecs%2Facme-app-production").await;
+    let page = app
+        .ok("/sandbox/logs?group=%2Fecs%2Facme-app-production")
+        .await;
     let mut at = 0;
     for n in &names {
         let found = page[at..]
@@ -50,14 +46,14 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
             .unwrap_or_else(|| panic!("stream {n} missing or out of order"));
         at += found;
     }
-    let missing = get(&app, "/sandbox/logs?group=%2Fno%2Fsuch", &[]).await;
+    let missing = app.get("/sandbox/logs?group=%2Fno%2Fsuch").await;
     assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     let long = format!("BEGIN{}END", "x".repeat(5000));
     let lines = vec![
         "first line".to_string(),
@@ -68,11 +64,9 @@ async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
         "last line".to_string(),
     ];
     write_lines(&sb, "/it/app", "web/app/task1", -10_000, 10, &lines);
-    let page = ok(
-        &app,
-        "/sandbox/logs?group=%2Fit%2Fapp&stream=web%2Fapp%2Ftask1",
-    )
-    .await;
+    let page = app
+        .ok("/sandbox/logs?group=%2Fit%2Fapp&stream=web%2Fapp%2Ftask1")
+        .await;
     let msgs = messages(&page);
     assert_eq!(msgs.len(), 6, "{msgs:#?}");
     assert_eq!(msgs[0], "first line");
@@ -105,7 +99,7 @@ async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
 #[tokio::test]
 async fn seeded_markers_render_as_text_and_colours() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     let sdk = sdk(&sb).await;
     for (group, needle, want) in [
         (
@@ -128,15 +122,13 @@ async fn seeded_markers_render_as_text_and_colours() {
             .await
             .unwrap();
         let stream = hit.events()[0].log_stream_name().unwrap().to_string();
-        let page = ok(
-            &app,
-            &format!(
+        let page = app
+            .ok(&format!(
                 "/sandbox/logs?group={}&stream={}",
                 ecsdeck::web::links::encode(group),
                 ecsdeck::web::links::encode(&stream)
-            ),
-        )
-        .await;
+            ))
+            .await;
         assert!(page.contains(want), "{group}: {want} not in page");
         assert!(!page.contains("<script>alert"));
     }
@@ -145,7 +137,7 @@ async fn seeded_markers_render_as_text_and_colours() {
 #[tokio::test]
 async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     let sdk = sdk(&sb).await;
     let (cluster, service, container) =
         ("acme-production", "acme-production", "acme-app-production");
@@ -179,11 +171,11 @@ async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     );
     write_lines(&sb, group, &stream(b), 60_010, 20, &strings(&["B0", "B1"]));
 
-    let page = ok(
-        &app,
-        &format!("/sandbox/logs?service={cluster}%2F{service}&container={container}"),
-    )
-    .await;
+    let page = app
+        .ok(&format!(
+            "/sandbox/logs?service={cluster}%2F{service}&container={container}"
+        ))
+        .await;
     let msgs = messages(&page);
     let tail: Vec<&str> = msgs
         .iter()
@@ -204,11 +196,9 @@ async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     );
 
     // Stopped tasks' rows on the service page link to streams that open.
-    let svc = ok(
-        &app,
-        &format!("/sandbox/clusters/{cluster}/services/{service}"),
-    )
-    .await;
+    let svc = app
+        .ok(&format!("/sandbox/clusters/{cluster}/services/{service}"))
+        .await;
     let stopped = svc.split("class=\"grid stopped\"").nth(1).unwrap();
     let start = stopped
         .find("/sandbox/logs?group=")
@@ -217,14 +207,14 @@ async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     let href = stopped[start..end]
         .replace("&#38;", "&")
         .replace("&amp;", "&");
-    let logs = ok(&app, &href).await;
+    let logs = app.ok(&href).await;
     assert!(logs.contains("class=\"log-lines\""));
 }
 
 #[tokio::test]
 async fn filters_errors_and_ranges_choose_the_lines() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     let lines = strings(&[
         "INFO ok 1",
         "ERROR boom 2",
@@ -235,25 +225,21 @@ async fn filters_errors_and_ranges_choose_the_lines() {
     write_lines(&sb, "/it/f", "s/app/1", -30_000, 1_000, &lines);
     let base = "/sandbox/logs?group=%2Fit%2Ff&stream=s%2Fapp%2F1";
 
-    let page = ok(&app, &format!("{base}&filter=boom")).await;
+    let page = app.ok(&format!("{base}&filter=boom")).await;
     assert_eq!(
         messages(&page),
         ["ERROR <mark>boom</mark> 2", "INFO <mark>boom</mark>-ish 5"]
     );
-    let page = ok(&app, &format!("{base}&errors=1")).await;
+    let page = app.ok(&format!("{base}&errors=1")).await;
     assert_eq!(
         messages(&page),
         ["<mark>ERROR</mark> boom 2", "<mark>panic</mark>: bad 4"]
     );
-    let page = ok(&app, &format!("{base}&filter=%22ok%203%22")).await;
+    let page = app.ok(&format!("{base}&filter=%22ok%203%22")).await;
     assert_eq!(messages(&page), ["INFO <mark>ok 3</mark>"]);
 
     // Invalid values: a 400 that says why, and no AWS call.
-    reqwest::Client::new()
-        .post(format!("{}/_sandbox/stats/reset", sb.endpoint_url()))
-        .send()
-        .await
-        .unwrap();
+    reset_stats(&sb).await;
     for (q, why) in [
         ("since=7m", "since="),
         ("start=yesterday", "RFC 3339"),
@@ -262,11 +248,11 @@ async fn filters_errors_and_ranges_choose_the_lines() {
             "before",
         ),
     ] {
-        let p = get(&app, &format!("{base}&{q}"), &[]).await;
+        let p = app.get(&format!("{base}&{q}")).await;
         assert_eq!(p.status, 400, "{q}");
         assert!(p.body.contains(why), "{q}: {}", p.body);
     }
-    let p = get(&app, "/sandbox/logs?service=nocluster&container=x", &[]).await;
+    let p = app.get("/sandbox/logs?service=nocluster&container=x").await;
     assert_eq!(p.status, 400);
     let stats = sandbox_stats(&sb).await;
     assert!(stats["calls"].as_object().unwrap().is_empty(), "{stats}");
@@ -275,10 +261,12 @@ async fn filters_errors_and_ranges_choose_the_lines() {
 #[tokio::test]
 async fn load_older_pages_backwards_and_jump_to_now_returns() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = Viewer::new(app_state(&sb).await).await;
     let lines: Vec<String> = (0..700).map(|i| format!("line {i:04}")).collect();
     write_lines(&sb, "/it/o", "s/app/1", -60_000, 10, &lines);
-    let page = ok(&app, "/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1").await;
+    let page = app
+        .ok("/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1")
+        .await;
     let msgs = messages(&page);
     assert_eq!(msgs.len(), 500);
     assert_eq!(msgs[0], "line 0200");
@@ -291,7 +279,7 @@ async fn load_older_pages_backwards_and_jump_to_now_returns() {
         .replace("&#38;", "&")
         .replace("&amp;", "&");
     assert!(href.contains("end="), "{href}");
-    let page = ok(&app, &href).await;
+    let page = app.ok(&href).await;
     let msgs = messages(&page);
     assert_eq!(msgs.len(), 200);
     assert_eq!(msgs[0], "line 0000");
@@ -301,11 +289,9 @@ async fn load_older_pages_backwards_and_jump_to_now_returns() {
 
     // The same backwards paging through FilterLogEvents (two streams).
     write_lines(&sb, "/it/o", "s/app/2", -59_995, 10, &lines[..10]);
-    let both = ok(
-        &app,
-        "/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1&stream=s%2Fapp%2F2",
-    )
-    .await;
+    let both = app
+        .ok("/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1&stream=s%2Fapp%2F2")
+        .await;
     let msgs = messages(&both);
     assert_eq!(msgs.len(), 500);
     assert_eq!(msgs[499], "line 0699");

@@ -3,8 +3,19 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth_actions;
+mod auth_alb;
+mod auth_csrf;
+mod auth_login;
+mod auth_routes;
+mod auth_sessions;
+mod auth_store;
+mod auth_support;
+mod browse_costs;
 mod browse_pages;
 mod browser;
+mod e2e_auth;
+mod e2e_browse;
 mod e2e_logs;
 mod e2e_shell;
 mod logs_download;
@@ -16,6 +27,7 @@ mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
+mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
 mod sandbox_wire;
 mod support;

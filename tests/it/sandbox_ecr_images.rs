@@ -6,6 +6,8 @@ use ecsdeck::sandbox::SandboxHandle;
 use ecsdeck::sandbox::ecr::{Findings, NewImage};
 use ecsdeck::sandbox::server::lock;
 
+use ecsdeck::sandbox::{Fleet, SandboxConfig};
+
 use crate::support::*;
 
 fn seed(sb: &SandboxHandle) {
@@ -50,7 +52,7 @@ fn tag(t: &str) -> ImageIdentifier {
 
 #[tokio::test]
 async fn repositories_and_images_with_findings() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     seed(&sb);
     let sdk = sdk(&sb).await;
 
@@ -170,7 +172,7 @@ async fn repositories_and_images_with_findings() {
 
 #[tokio::test]
 async fn ecr_errors_are_typed() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     seed(&sb);
     let sdk = sdk(&sb).await;
     let err = sdk

@@ -123,6 +123,8 @@ async fn scaling_up_starts_tasks_that_reach_running_and_scaling_in_stops_them() 
     );
     let running = tasks(&ecs, DesiredStatus::Running).await;
     assert_eq!(running.len(), 3);
+    assert_eq!(sb.service_counts(C, S), Some((3, 3, 0)));
+    assert_eq!(sb.service_counts(C, "ghost"), None);
     assert!(
         running
             .iter()

@@ -274,3 +274,75 @@ async fn aws_throttling_refuses_calls_beyond_the_bucket_and_counts_them() {
     assert_eq!(stats["calls"], serde_json::json!({}));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn odd_bodies_get_aws_errors_never_a_crash() {
+    let sb = start_sandbox(SandboxConfig::one_cluster("app", 2, 1)).await;
+    let ops = [
+        "ListClusters",
+        "DescribeClusters",
+        "ListServices",
+        "DescribeServices",
+        "UpdateService",
+        "ListTasks",
+        "DescribeTasks",
+        "StopTask",
+        "RunTask",
+        "ListTaskDefinitions",
+        "ListTaskDefinitionFamilies",
+        "DescribeTaskDefinition",
+        "RegisterTaskDefinition",
+        "ListContainerInstances",
+        "DescribeContainerInstances",
+        "ListTagsForResource",
+        "ListServiceDeployments",
+        "DescribeServiceDeployments",
+        "StopServiceDeployment",
+    ];
+    let bodies = [
+        "[]",
+        "\"x\"",
+        "null",
+        "42",
+        "{}",
+        r#"{"cluster": 5, "services": "svc-00000", "maxResults": "10", "nextToken": 7}"#,
+        r#"{"cluster": "app", "service": "svc-00000", "desiredCount": 1e99, "taskDefinition": ":"}"#,
+        r#"{"cluster": "arn:aws:ecs:x", "tasks": [1, null], "task": "arn:aws:ecs:us-east-1:1:task/"}"#,
+        r#"{"family": "f", "containerDefinitions": [{"name": "a", "image": "i", "cpu": "x"}], "resourceArn": "arn:aws:ecs:us-east-1:1:nope"}"#,
+        r#"{"cluster": "app", "service": "svc-00000", "deploymentConfiguration": {"maximumPercent": 99999999999, "minimumHealthyPercent": -5}}"#,
+        r#"{"serviceDeploymentArn": "arn:aws:ecs:us-east-1:1:service-deployment/app/svc-00000/x", "stopType": "NOPE", "serviceDeploymentArns": ["?"]}"#,
+    ];
+    let http = reqwest::Client::new();
+    for op in ops {
+        for body in bodies {
+            let resp = http
+                .post(sb.endpoint_url())
+                .header(
+                    "x-amz-target",
+                    format!("AmazonEC2ContainerServiceV20141113.{op}"),
+                )
+                .header("content-type", "application/x-amz-json-1.1")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let json: serde_json::Value = resp.json().await.unwrap();
+            assert!(
+                status == 200 || status == 400,
+                "{op} {body}: {status} {json}"
+            );
+            if status == 400 {
+                assert!(
+                    json["__type"].is_string() && json["message"].is_string(),
+                    "{op} {body}: {json}"
+                );
+            }
+        }
+    }
+    // Still alive and consistent.
+    let ecs = sdk(&sb).await.ecs;
+    let out = ecs.list_services().cluster("app").send().await.unwrap();
+    assert_eq!(out.service_arns().len(), 2);
+    sb.shutdown().await;
+}

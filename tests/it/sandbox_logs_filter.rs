@@ -2,6 +2,8 @@
 //! interleaving in time order and nextToken pagination.
 
 use crate::sandbox_logs_tail::write;
+use ecsdeck::sandbox::{Fleet, SandboxConfig};
+
 use crate::support::*;
 
 const G: &str = "/it/filter";
@@ -24,7 +26,7 @@ async fn filter(sdk: &Sdk, pattern: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn patterns_select_the_right_lines() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     write(
         &sb,
@@ -117,7 +119,7 @@ async fn patterns_select_the_right_lines() {
 
 #[tokio::test]
 async fn pages_interleave_streams_in_time_order() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     let a: Vec<String> = (0..30).map(|i| format!("a{i:02} match")).collect();
     let b: Vec<String> = (0..30).map(|i| format!("b{i:02} match")).collect();

@@ -5,6 +5,8 @@ use aws_sdk_cloudwatchlogs::types::OrderBy;
 use ecsdeck::sandbox::SandboxHandle;
 use ecsdeck::sandbox::server::lock;
 
+use ecsdeck::sandbox::{Fleet, SandboxConfig};
+
 use crate::support::*;
 
 /// Appends `lines` to `group/stream`, stamped 10 ms apart from sim-now
@@ -32,7 +34,7 @@ fn messages(events: &[aws_sdk_cloudwatchlogs::types::OutputLogEvent]) -> Vec<Str
 
 #[tokio::test]
 async fn forward_token_tails_and_comes_back_unchanged_when_nothing_is_new() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     let (g, s) = ("/it/tail", "web/app/task1");
     write(&sb, g, s, -5_000, &["one", "two", "three"]);
@@ -96,7 +98,7 @@ async fn forward_token_tails_and_comes_back_unchanged_when_nothing_is_new() {
 
 #[tokio::test]
 async fn backward_paging_walks_to_the_start_then_repeats_its_token() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     let (g, s) = ("/it/back", "s");
     let lines: Vec<String> = (1..=25).map(|i| format!("line {i}")).collect();
@@ -138,7 +140,7 @@ async fn backward_paging_walks_to_the_start_then_repeats_its_token() {
 
 #[tokio::test]
 async fn describe_streams_orders_by_last_event_and_pages() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     let g = "/it/streams";
     write(&sb, g, "b-old", -30_000, &["x"]);
@@ -210,7 +212,7 @@ async fn describe_streams_orders_by_last_event_and_pages() {
 
 #[tokio::test]
 async fn unknown_group_and_stream_are_typed_not_found_errors() {
-    let sb = start_sandbox(Default::default()).await;
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
     let sdk = sdk(&sb).await;
     let err = sdk
         .logs

@@ -58,15 +58,16 @@ where
     }
 }
 
-/// A dashboard whose one environment ("sandbox") points at `sb`.
+/// A dashboard whose one environment ("sandbox") points at `sb`, with a
+/// fresh SQLite state store holding the users `viewer`, `operator` and
+/// `admin` (see auth_support.rs to sign them in).
 pub async fn app_state(sb: &SandboxHandle) -> ecsdeck::state::AppState {
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url()).await;
-    let env = ecsdeck::state::Environment::new(
-        "sandbox".to_string(),
-        "us-east-1".to_string(),
-        ecsdeck::aws::AwsClients::new(&conf),
-    );
-    ecsdeck::state::AppState::new(Default::default(), vec![env])
+    use crate::auth_support::{
+        Backend, add_test_users, app_state_with, test_auth_config, test_store,
+    };
+    let store = test_store(Backend::Sqlite).await.unwrap();
+    add_test_users(&store).await;
+    app_state_with(sb, store, test_auth_config()).await
 }
 
 /// Serves `app(state)` on 127.0.0.1:0 and returns its base URL.
@@ -119,4 +120,20 @@ impl Page {
             .map(|v| v.to_str().unwrap())
             .unwrap_or("")
     }
+}
+
+/// Clears the sandbox's call counters.
+pub async fn reset_stats(sb: &SandboxHandle) {
+    let status = reqwest::Client::new()
+        .post(format!("{}/_sandbox/stats/reset", sb.endpoint_url()))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success());
+}
+
+/// How many times `op` (e.g. "ecs:DescribeServices") was called.
+pub fn calls(stats: &serde_json::Value, op: &str) -> u64 {
+    stats["calls"][op].as_u64().unwrap_or(0)
 }

@@ -1,12 +1,15 @@
 //! The foundation: health check, static assets, security headers, the page
 //! shell, styled errors and htmx fragments — through the real router.
 
+use crate::auth_support::RouterSession;
 use crate::support::*;
 
-async fn router() -> (ecsdeck::sandbox::SandboxHandle, axum::Router) {
+/// The router and a signed-in viewer's cookie header (pages need sign-in).
+async fn router() -> (ecsdeck::sandbox::SandboxHandle, axum::Router, String) {
     let sb = start_sandbox(Default::default()).await;
     let app = ecsdeck::app(app_state(&sb).await);
-    (sb, app)
+    let cookie = RouterSession::sign_in(&app, "viewer").await.cookie_header();
+    (sb, app, cookie)
 }
 
 #[tokio::test]
@@ -21,8 +24,8 @@ async fn healthz_answers_ok_without_login_on_a_real_socket() {
 
 #[tokio::test]
 async fn static_assets_have_content_type_etag_and_revalidate_with_304() {
-    let (_sb, app) = router().await;
-    let page = get(&app, "/", &[]).await;
+    let (_sb, app, cookie) = router().await;
+    let page = get(&app, "/", &[("cookie", &cookie)]).await;
     // The shell links the stylesheet with a content-hash cache-buster.
     let css_url = page
         .body
@@ -64,9 +67,9 @@ async fn static_assets_have_content_type_etag_and_revalidate_with_304() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let (_sb, app) = router().await;
+    let (_sb, app, cookie) = router().await;
     for path in ["/", "/healthz", "/static/app.css", "/no/such/page"] {
-        let page = get(&app, path, &[]).await;
+        let page = get(&app, path, &[("cookie", &cookie)]).await;
         let csp = page.header("content-security-policy");
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
@@ -86,8 +89,8 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn the_page_shell_has_header_nav_breadcrumb_and_footer() {
-    let (_sb, app) = router().await;
-    let page = get(&app, "/", &[]).await;
+    let (_sb, app, cookie) = router().await;
+    let page = get(&app, "/", &[("cookie", &cookie)]).await;
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").starts_with("text/html"));
     let b = &page.body;
@@ -121,11 +124,11 @@ async fn the_page_shell_has_header_nav_breadcrumb_and_footer() {
 
 #[tokio::test]
 async fn an_unknown_url_gets_a_styled_404_with_the_request_id() {
-    let (_sb, app) = router().await;
+    let (_sb, app, cookie) = router().await;
     let page = get(
         &app,
         "/definitely/not/here",
-        &[("x-request-id", "req-abc-123")],
+        &[("x-request-id", "req-abc-123"), ("cookie", &cookie)],
     )
     .await;
     assert_eq!(page.status, 404);
@@ -146,8 +149,8 @@ async fn an_unknown_url_gets_a_styled_404_with_the_request_id() {
 
 #[tokio::test]
 async fn htmx_requests_get_fragments_and_errors_as_toasts() {
-    let (_sb, app) = router().await;
-    let frag = get(&app, "/", &[("hx-request", "true")]).await;
+    let (_sb, app, cookie) = router().await;
+    let frag = get(&app, "/", &[("hx-request", "true"), ("cookie", &cookie)]).await;
     assert_eq!(frag.status, 200);
     assert!(!frag.body.contains("<html"), "no page shell in a fragment");
     assert!(frag.body.contains("<h1>Clusters</h1>"));
@@ -160,6 +163,7 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
         &[
             ("hx-request", "true"),
             ("hx-history-restore-request", "true"),
+            ("cookie", &cookie),
         ],
     )
     .await;
@@ -168,7 +172,11 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
     let toast = get(
         &app,
         "/nope",
-        &[("hx-request", "true"), ("x-request-id", "req-t-1")],
+        &[
+            ("hx-request", "true"),
+            ("x-request-id", "req-t-1"),
+            ("cookie", &cookie),
+        ],
     )
     .await;
     assert_eq!(toast.status, 404);
@@ -181,11 +189,11 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
 
 #[tokio::test]
 async fn unbuilt_screens_say_so_and_unknown_environments_are_404() {
-    let (_sb, app) = router().await;
-    let images = get(&app, "/sandbox/images", &[]).await;
-    assert_eq!(images.status, 501);
-    assert!(images.body.contains("not built yet"));
-    let other = get(&app, "/production/images", &[]).await;
+    let (_sb, app, cookie) = router().await;
+    let audit = get(&app, "/audit", &[("cookie", &cookie)]).await;
+    assert_eq!(audit.status, 501);
+    assert!(audit.body.contains("not built yet"));
+    let other = get(&app, "/production/images", &[("cookie", &cookie)]).await;
     assert_eq!(other.status, 404);
     assert!(
         other

@@ -185,3 +185,31 @@ fn batch_get_image_reports_failures() {
     assert_eq!(out["failures"][0]["failureCode"], "ImageNotFound");
     assert_eq!(out["failures"][0]["imageId"]["imageTag"], "gone");
 }
+
+#[test]
+fn no_input_makes_it_panic() {
+    let mut s = store();
+    let bodies = [
+        json!({}),
+        json!({"repositoryName": 1}),
+        json!({"repositoryName": "web", "imageIds": []}),
+        json!({"repositoryName": "web", "imageIds": [{}]}),
+        json!({"repositoryName": "web", "imageIds": "x"}),
+        json!({"repositoryName": "web", "imageId": {"imageDigest": "sha256:00"}}),
+        json!({"repositoryName": "web", "maxResults": 0}),
+        json!({"repositoryName": "web", "nextToken": "ukD72mdD/mC8b5xV3susmJzzaTgp3hKwR9nRUW1yZZ6f3939393939393939393939393939393939"}),
+        json!({"repositoryName": "web", "filter": {"tagStatus": "WHAT"}}),
+        json!({"repositoryNames": ["web"], "maxResults": 5}),
+    ];
+    for op in [
+        "DescribeRepositories",
+        "DescribeImages",
+        "ListImages",
+        "BatchGetImage",
+        "DescribeImageScanFindings",
+    ] {
+        for b in &bodies {
+            let _ = call(&mut s, op, b.clone());
+        }
+    }
+}

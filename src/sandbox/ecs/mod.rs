@@ -3,11 +3,13 @@
 //! `AmazonEC2ContainerServiceV20141113.*` operations.
 
 pub mod arn;
+pub mod autoscale;
 pub mod clusters;
 pub mod deployments;
 pub mod lifecycle;
 pub mod model;
 pub mod pagination;
+pub mod placement;
 pub mod reconcile;
 pub mod render;
 pub mod rollout;
@@ -38,6 +40,8 @@ pub struct EcsState {
     /// Revisions by family, oldest first.
     pub task_defs: BTreeMap<String, Vec<TaskDef>>,
     pub schedules: Vec<Schedule>,
+    /// Services whose desired count follows an autoscaling-like cycle.
+    pub autoscalers: Vec<autoscale::Autoscale>,
     /// Images the seeded fleet pushed (`repo:tag`, `repo@digest`).
     pub seeded_images: BTreeSet<String>,
     pub rng: StdRng,
@@ -60,6 +64,7 @@ impl EcsState {
             clusters: BTreeMap::new(),
             task_defs: BTreeMap::new(),
             schedules: Vec::new(),
+            autoscalers: Vec::new(),
             seeded_images: BTreeSet::new(),
             rng: StdRng::seed_from_u64(seed),
             timings,

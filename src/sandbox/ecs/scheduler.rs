@@ -25,7 +25,7 @@ pub fn advance(world: &mut World, to: i64) {
     if to <= from {
         return;
     }
-    let step = ((to - from) / 600).max(STEP_MS);
+    let step = ((to - from) / 240).max(STEP_MS);
     let mut t = from;
     while t < to {
         t = (t + step).min(to);
@@ -53,8 +53,10 @@ fn tick(world: &mut World, now: i64) {
         log_from_ms,
         schedules,
         seeded_images,
+        autoscalers,
         ..
     } = ecs;
+    super::autoscale::apply(autoscalers, clusters, now);
     let images = Images {
         ecr,
         seeded: seeded_images,
@@ -94,7 +96,11 @@ fn tick(world: &mut World, now: i64) {
             now,
         );
         let mut by_service: HashMap<String, Vec<String>> = HashMap::new();
-        for t in cluster.tasks.values() {
+        for t in cluster
+            .tasks
+            .values()
+            .filter(|t| t.desired_status == "RUNNING")
+        {
             if let Some(s) = &t.service {
                 by_service.entry(s.clone()).or_default().push(t.id.clone());
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::arn::{self, includes, str_field};
-use super::model::{Cluster, Deployment, Service, Task, TaskStatus};
+use super::model::{Cluster, Deployment, DeploymentConfig, Service, Task, TaskStatus};
 use super::render::{self, opt, ts};
 use super::{EcsState, pagination, rollout, task_definitions};
 use crate::sandbox::error::ApiError;
@@ -46,7 +46,7 @@ pub fn counts(
     (running, pending)
 }
 
-fn deployment_config_json(c: &super::model::DeploymentConfig) -> Value {
+fn deployment_config_json(c: &DeploymentConfig) -> Value {
     json!({
         "deploymentCircuitBreaker": { "enable": c.breaker_enable, "rollback": c.breaker_rollback },
         "maximumPercent": c.max_percent,
@@ -182,6 +182,40 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     Ok(json!({ "services": services, "failures": failures }))
 }
 
+/// `current` with the members `dc` sets, validated as ECS does.
+fn deployment_config(current: &DeploymentConfig, dc: &Value) -> Result<DeploymentConfig, ApiError> {
+    let mut cfg = current.clone();
+    let percent = |name: &str| -> Result<Option<i32>, ApiError> {
+        match arn::int_field(dc, name)? {
+            None => Ok(None),
+            Some(n) if (0..=1000).contains(&n) => Ok(Some(n as i32)),
+            Some(n) => Err(ApiError::invalid(format!("{name} {n} is out of range."))),
+        }
+    };
+    if let Some(n) = percent("minimumHealthyPercent")? {
+        cfg.min_healthy_percent = n;
+    }
+    if let Some(n) = percent("maximumPercent")? {
+        cfg.max_percent = n;
+    }
+    if let Some(cb) = dc.get("deploymentCircuitBreaker") {
+        let flag = |name: &str, old: bool| cb.get(name).and_then(Value::as_bool).unwrap_or(old);
+        cfg.breaker_enable = flag("enable", cfg.breaker_enable);
+        cfg.breaker_rollback = flag("rollback", cfg.breaker_rollback);
+    }
+    if cfg.min_healthy_percent > 100 || cfg.max_percent < 100 {
+        return Err(ApiError::invalid(
+            "minimumHealthyPercent must be at most 100 and maximumPercent at least 100.",
+        ));
+    }
+    if cfg.min_healthy_percent >= cfg.max_percent {
+        return Err(ApiError::invalid(
+            "maximumPercent must be greater than minimumHealthyPercent.",
+        ));
+    }
+    Ok(cfg)
+}
+
 pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiError> {
     let service_ref = arn::required(body, "service")?;
     let desired = arn::int_field(body, "desiredCount")?;
@@ -199,7 +233,12 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
         ),
         None => None,
     };
-    let EcsState { clusters, rng, .. } = ecs;
+    let EcsState {
+        clusters,
+        rng,
+        autoscalers,
+        ..
+    } = ecs;
     let name = arn::cluster_name(str_field(body, "cluster"))?;
     let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
     let (_, svc_name) = arn::service_ref(service_ref);
@@ -215,33 +254,10 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
         ));
     }
     if let Some(dc) = body.get("deploymentConfiguration") {
-        let cfg = &mut svc.deployment_config;
-        if let Some(n) = dc.get("minimumHealthyPercent").and_then(Value::as_i64) {
-            cfg.min_healthy_percent = n as i32;
-        }
-        if let Some(n) = dc.get("maximumPercent").and_then(Value::as_i64) {
-            cfg.max_percent = n as i32;
-        }
-        if let Some(cb) = dc.get("deploymentCircuitBreaker") {
-            cfg.breaker_enable = cb
-                .get("enable")
-                .and_then(Value::as_bool)
-                .unwrap_or(cfg.breaker_enable);
-            cfg.breaker_rollback = cb
-                .get("rollback")
-                .and_then(Value::as_bool)
-                .unwrap_or(cfg.breaker_rollback);
-        }
-        if cfg.max_percent < 100
-            || cfg.min_healthy_percent < 0
-            || cfg.min_healthy_percent >= cfg.max_percent
-        {
-            return Err(ApiError::invalid(
-                "maximumPercent must be at least 100 and greater than minimumHealthyPercent.",
-            ));
-        }
+        svc.deployment_config = deployment_config(&svc.deployment_config, dc)?;
     }
     if let Some(d) = desired {
+        super::autoscale::suspend(autoscalers, &name, &svc_name);
         svc.desired = d as i32;
         svc.steady = false;
         if let Some(p) = svc.deployments.first_mut() {

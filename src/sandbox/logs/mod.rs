@@ -125,3 +125,62 @@ fn resolve_stream<'a>(group: &'a Group, body: &Value) -> Result<&'a Stream, ApiE
     let name = input::req_str(body, "logStreamName")?;
     group.streams.get(name).ok_or_else(stream_not_found)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn no_input_makes_it_panic() {
+        let mut store = LogStore::new();
+        store.append(
+            "g",
+            "s",
+            &[(5, "a".into()), (5, "b".into()), (9, "c".into())],
+            10,
+        );
+        let deep = format!("{{ {}$.a = 1{} }}", "(".repeat(2_000), ")".repeat(2_000));
+        let bodies = [
+            json!({}),
+            json!({"logGroupName": 5}),
+            json!({"logGroupName": "g", "logStreamName": "s", "limit": -1}),
+            json!({"logGroupName": "g", "logStreamName": "s", "limit": 0}),
+            json!({"logGroupName": "g", "logStreamName": "s", "nextToken": "f/zz"}),
+            json!({"logGroupName": "g", "logStreamName": "s", "nextToken": "b/00000000000000000000000000000000000000000000/s"}),
+            json!({"logGroupName": "g", "logStreamName": "s", "startTime": i64::MAX, "endTime": i64::MIN}),
+            json!({"logGroupName": "g", "logStreamName": "s", "startTime": i64::MIN, "endTime": i64::MAX, "startFromHead": true}),
+            json!({"logGroupName": "g", "filterPattern": deep}),
+            json!({"logGroupName": "g", "filterPattern": "{ $.a[99999999999999999999] = 1 }"}),
+            json!({"logGroupName": "g", "filterPattern": "[...,...,...]"}),
+            json!({"logGroupName": "g", "logStreamNames": [], "nextToken": "F"}),
+            json!({"logGroupIdentifier": "arn:aws:logs:us-east-1:1:log-group:g:*", "orderBy": "LastEventTime", "nextToken": "N1/zz"}),
+            json!({"logGroupName": "g", "logStreamName": "s", "logEvents": [{"timestamp": "x"}]}),
+            json!({"logGroupName": "g", "logStreamName": "s", "logEvents": [{"timestamp": i64::MIN, "message": "m"}]}),
+        ];
+        for op in [
+            "DescribeLogGroups",
+            "DescribeLogStreams",
+            "GetLogEvents",
+            "FilterLogEvents",
+            "PutLogEvents",
+            "CreateLogStream",
+            "Nope",
+        ] {
+            for b in &bodies {
+                let _ = store.handle(op, b, 10);
+            }
+        }
+        // Equal timestamps page in arrival order, both ways.
+        let out = store
+            .handle("GetLogEvents", &json!({"logGroupName": "g", "logStreamName": "s", "limit": 1, "startFromHead": true}), 10)
+            .unwrap();
+        assert_eq!(out["events"][0]["message"], "a");
+        let next = store
+            .handle("GetLogEvents", &json!({"logGroupName": "g", "logStreamName": "s", "limit": 1, "nextToken": out["nextForwardToken"]}), 10)
+            .unwrap();
+        assert_eq!(next["events"][0]["message"], "b");
+    }
+}

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::builder::{Img, Seeder, SvcSpec, awslogs, ecr, tags};
 use crate::sandbox::ecr::Findings;
+use crate::sandbox::ecs::autoscale::Autoscale;
 use crate::sandbox::ecs::lifecycle::digest_for;
 use crate::sandbox::ecs::model::{Scenario, TaskStatus};
 use crate::sandbox::ecs::schedules::Schedule;
@@ -134,6 +135,16 @@ pub fn seed(s: &mut Seeder<'_>) {
             ]),
             deployed_days_ago: 2,
             ..SvcSpec::new(CLUSTER, name, &td)
+        });
+    }
+    for (service, min, max, minutes) in [("search-api", 4, 10, 40), ("orders-api", 3, 8, 25)] {
+        s.world.ecs.autoscalers.push(Autoscale {
+            cluster: CLUSTER.to_string(),
+            service: service.to_string(),
+            min,
+            max,
+            period_ms: minutes * 60_000,
+            last: None,
         });
     }
     s.task_def(

@@ -33,6 +33,12 @@ pub fn invalid_pattern() -> ApiError {
 
 impl FilterPattern {
     pub fn parse(pattern: &str) -> Result<Self, ApiError> {
+        // AWS's limit; it also bounds the parser's recursion.
+        if pattern.chars().count() > 1024 {
+            return Err(ApiError::invalid(
+                "1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to 1024",
+            ));
+        }
         let p = pattern.trim();
         if p.is_empty() {
             Ok(FilterPattern::All)

@@ -1,0 +1,152 @@
+//! How sign-in behaves, fixed at start-up, and the auth part of AppState.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Clock;
+use super::alb::{AlbConfig, AlbVerifier};
+use super::limiter::{LoginLimiter, LoginLimits};
+use crate::store::Store;
+
+/// Where users come from.
+#[derive(Clone, Debug)]
+pub enum AuthMode {
+    /// Local users (`ecsdeck user add`) sign in with a password at /login.
+    Local,
+    /// An Application Load Balancer authenticates users with OIDC and vouches
+    /// for them in `x-amzn-oidc-data`.
+    Alb(AlbConfig),
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    pub mode: AuthMode,
+    /// `Secure` cookies with the `__Host-` prefix, and HSTS. Off only for
+    /// plain-HTTP local use (`--insecure-cookies`, the demo).
+    pub secure_cookies: bool,
+    /// A session unused this long ends.
+    pub idle_timeout: Duration,
+    /// A session ends this long after sign-in, used or not.
+    pub absolute_timeout: Duration,
+    /// Where operators may act, as `ENV/CLUSTER` patterns (`*` matches any
+    /// run of characters); empty means everywhere. Admins act everywhere.
+    pub operator_scope: Vec<String>,
+    pub limits: LoginLimits,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind
+    /// a load balancer) instead of the socket.
+    pub trust_forwarded_for: bool,
+    pub clock: Clock,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            mode: AuthMode::Local,
+            secure_cookies: true,
+            idle_timeout: Duration::from_secs(30 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            operator_scope: Vec::new(),
+            limits: LoginLimits::default(),
+            trust_forwarded_for: false,
+            clock: Clock::system(),
+        }
+    }
+}
+
+impl AuthConfig {
+    /// The session cookie's name (`__Host-` requires Secure, path /, no domain).
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-ecsdeck-session"
+        } else {
+            "ecsdeck-session"
+        }
+    }
+
+    /// Whether operators may act on `cluster` in `env`.
+    pub fn operator_may_act(&self, env: &str, cluster: &str) -> bool {
+        if self.operator_scope.is_empty() {
+            return true;
+        }
+        let target = format!("{env}/{cluster}");
+        self.operator_scope.iter().any(|p| glob(p, &target))
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle) {
+            Some(i) => rest = &rest[i + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Sign-in state shared by every request (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct AuthState {
+    pub store: Store,
+    pub config: Arc<AuthConfig>,
+    pub limiter: Arc<LoginLimiter>,
+    pub alb: Option<Arc<AlbVerifier>>,
+}
+
+impl AuthState {
+    pub fn new(store: Store, config: AuthConfig) -> anyhow::Result<Self> {
+        let alb = match &config.mode {
+            AuthMode::Alb(alb) => Some(Arc::new(AlbVerifier::new(
+                alb.clone(),
+                config.clock.clone(),
+            )?)),
+            AuthMode::Local => None,
+        };
+        Ok(Self {
+            store,
+            limiter: Arc::new(LoginLimiter::new(config.limits, config.clock.clone())),
+            config: Arc::new(config),
+            alb,
+        })
+    }
+
+    /// Deletes expired sessions every few minutes, for as long as the
+    /// runtime lives.
+    pub fn spawn_session_cleanup(&self) {
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5 * 60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = tower_sessions::ExpiredDeletion::delete_expired(&store).await {
+                    tracing::warn!(error = %e, "cannot delete expired sessions");
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_matches_env_cluster_patterns() {
+        assert!(glob("staging/*", "staging/web"));
+        assert!(glob("*", "production/api"));
+        assert!(glob("*/dev-*", "sandbox/dev-one"));
+        assert!(!glob("staging/*", "production/web"));
+        assert!(glob("sandbox/demo", "sandbox/demo"));
+        assert!(!glob("sandbox/demo", "sandbox/demo2"));
+        assert!(!glob("a*a", "a"));
+    }
+}

@@ -1,0 +1,283 @@
+//! Sign-in via an ALB's `x-amzn-oidc-data`: a locally generated P-256 key
+//! pair, a key server on 127.0.0.1:0, tokens built the way ALB builds them
+//! (base64url with '=' padding).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE;
+use ecsdeck::auth::alb::p256_pem_from_point;
+use ecsdeck::auth::{AlbConfig, AuthMode};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+use serde_json::json;
+
+use crate::auth_support::*;
+use crate::both_backends;
+
+const ARN: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/deck/50dc6c495c0c9188";
+const KID: &str = "4a7c1f0e-1b2c-4d5e-8f90-123456789abc";
+
+struct KeyServer {
+    url: String,
+    fetches: Arc<AtomicUsize>,
+}
+
+/// Serves the PEM of `point` at `/{KID}`; 404 for any other kid.
+async fn key_server(point: Vec<u8>) -> KeyServer {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let pem = p256_pem_from_point(&point);
+    let app = axum::Router::new().route(
+        "/{kid}",
+        axum::routing::get(
+            move |axum::extract::Path(kid): axum::extract::Path<String>| {
+                let pem = pem.clone();
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    if kid == KID {
+                        (axum::http::StatusCode::OK, pem)
+                    } else {
+                        (axum::http::StatusCode::NOT_FOUND, String::new())
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    KeyServer {
+        url: format!("http://{addr}/{{kid}}"),
+        fetches,
+    }
+}
+
+fn key_pair() -> EcdsaKeyPair {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+    EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).unwrap()
+}
+
+/// A token as ALB makes it: padded base64url segments, ES256 signature.
+fn token(key: &EcdsaKeyPair, header: serde_json::Value, claims: serde_json::Value) -> String {
+    let h = URL_SAFE.encode(header.to_string());
+    let p = URL_SAFE.encode(claims.to_string());
+    let signed = format!("{h}.{p}");
+    let sig = key.sign(&SystemRandom::new(), signed.as_bytes()).unwrap();
+    format!("{signed}.{}", URL_SAFE.encode(sig.as_ref()))
+}
+
+fn now_s() -> i64 {
+    ecsdeck::store::now_ms() / 1000
+}
+
+fn header(alg: &str, kid: &str, signer: &str) -> serde_json::Value {
+    json!({"alg": alg, "kid": kid, "signer": signer, "iss": "https://idp.example", "client": "deck", "typ": "JWT", "exp": now_s() + 120})
+}
+
+fn claims(email: &str, groups: &[&str], exp: i64) -> serde_json::Value {
+    json!({"sub": "1234", "email": email, "groups": groups, "exp": exp, "iss": "https://idp.example"})
+}
+
+async fn alb_env(backend: Backend, keys: &KeyServer) -> Option<TestEnv> {
+    let key_url = keys.url.clone();
+    TestEnv::start(backend, move |c| {
+        c.mode = AuthMode::Alb(AlbConfig {
+            signer_arn: ARN.to_string(),
+            key_url,
+            admins: vec!["boss@example.com".to_string()],
+            operators: vec!["group:deployers".to_string()],
+            viewers: vec!["*@example.com".to_string()],
+            groups_claim: "groups".to_string(),
+            logout_url: Some("https://idp.example/logout".to_string()),
+        })
+    })
+    .await
+}
+
+async fn get_with_token(env: &TestEnv, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}/", env.base))
+        .header("x-amzn-oidc-data", token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn alb_tokens_are_verified(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let good = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("dev@example.com", &["deployers"], now_s() + 120),
+    );
+    assert!(good.contains('='), "ALB-style padding in the test token");
+    let resp = get_with_token(&env, &good).await;
+    assert_eq!(resp.status(), 200);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("dev@example.com") && body.contains("data-role=\"operator\""));
+    let again = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("boss@example.com", &[], now_s() + 120),
+    );
+    let body = get_with_token(&env, &again).await.text().await.unwrap();
+    assert!(body.contains("data-role=\"admin\""));
+    assert_eq!(
+        keys.fetches.load(Ordering::SeqCst),
+        1,
+        "the key is fetched once and cached"
+    );
+
+    let refused = |what: &'static str, t: String| (what, t);
+    let other_key = key_pair();
+    let tampered = {
+        let parts: Vec<&str> = good.split('.').collect();
+        let evil = URL_SAFE.encode(claims("boss@example.com", &[], now_s() + 120).to_string());
+        format!("{}.{}.{}", parts[0], evil, parts[2])
+    };
+    assert_ne!(tampered, good);
+    for (what, t) in [
+        refused(
+            "wrong signer",
+            token(
+                &key,
+                header(
+                    "ES256",
+                    KID,
+                    "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/1",
+                ),
+                claims("dev@example.com", &[], now_s() + 120),
+            ),
+        ),
+        refused(
+            "wrong algorithm",
+            token(
+                &key,
+                header("HS256", KID, ARN),
+                claims("dev@example.com", &[], now_s() + 120),
+            ),
+        ),
+        refused(
+            "no algorithm",
+            token(
+                &key,
+                header("none", KID, ARN),
+                claims("dev@example.com", &[], now_s() + 120),
+            ),
+        ),
+        refused(
+            "expired",
+            token(
+                &key,
+                header("ES256", KID, ARN),
+                claims("dev@example.com", &[], now_s() - 600),
+            ),
+        ),
+        refused("tampered", tampered),
+        refused(
+            "signed by another key",
+            token(
+                &other_key,
+                header("ES256", KID, ARN),
+                claims("dev@example.com", &[], now_s() + 120),
+            ),
+        ),
+        refused(
+            "unknown kid",
+            token(
+                &key,
+                header("ES256", "0000-unknown", ARN),
+                claims("dev@example.com", &[], now_s() + 120),
+            ),
+        ),
+        refused("garbage", "not.a.jwt".to_string()),
+    ] {
+        let resp = get_with_token(&env, &t).await;
+        assert_eq!(resp.status(), 401, "{what}");
+    }
+    // No header at all: not signed in.
+    assert_eq!(
+        reqwest::get(format!("{}/", env.base))
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+
+    // Verified, but no role maps to this user.
+    let stranger = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("someone@elsewhere.org", &[], now_s() + 120),
+    );
+    assert_eq!(get_with_token(&env, &stranger).await.status(), 403);
+}
+
+async fn alb_users_post_with_csrf_and_sign_out(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let t = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("dev@example.com", &["deployers"], now_s() + 120),
+    );
+    let c = env.anonymous();
+    let page = c
+        .http
+        .get(c.url("/"))
+        .header("x-amzn-oidc-data", &t)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_in(&page).unwrap();
+    let no_token = c
+        .http
+        .post(c.url("/logout"))
+        .header("x-amzn-oidc-data", &t)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), 403, "CSRF applies behind the ALB too");
+    let out = c
+        .http
+        .post(c.url("/logout"))
+        .header("x-amzn-oidc-data", &t)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(out.headers()["location"], "https://idp.example/logout");
+    let cleared: Vec<_> = out
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("AWSELBAuthSessionCookie-0=;")),
+        "{cleared:?}"
+    );
+}
+
+both_backends!(
+    alb_tokens_are_verified,
+    alb_users_post_with_csrf_and_sign_out
+);

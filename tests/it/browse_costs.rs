@@ -1,0 +1,90 @@
+//! What a page costs AWS: the cluster page's ECS calls grow with ⌈S/100⌉
+//! ListServices and ⌈S/10⌉ DescribeServices, whatever the cluster size.
+
+use ecsdeck::sandbox::SandboxConfig;
+
+use crate::auth_support::RouterSession;
+use crate::support::{app_state, calls, reset_stats, sandbox_stats, start_sandbox};
+
+#[tokio::test]
+async fn cluster_page_calls_scale_with_the_batch_sizes() {
+    for services in [0usize, 10, 11, 101, 1000] {
+        let sb = start_sandbox(SandboxConfig::one_cluster("bench", services, 1).with_speed(0.0001))
+            .await;
+        let state = app_state(&sb).await;
+        let app = ecsdeck::app(state.clone());
+        let viewer = RouterSession::sign_in(&app, "viewer").await;
+        // Signing in shows the overview; start this measurement cold.
+        state.environments[0].fleet.invalidate_cluster("bench");
+        reset_stats(&sb).await;
+        let page = viewer.get(&app, "/sandbox/clusters/bench").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let stats = sandbox_stats(&sb).await;
+        let list = calls(&stats, "ecs:ListServices");
+        let describe = calls(&stats, "ecs:DescribeServices");
+        assert!(
+            list >= 1 && list <= services.div_ceil(100).max(1) as u64,
+            "S={services}: {list} ListServices"
+        );
+        assert!(
+            describe <= services.div_ceil(10) as u64,
+            "S={services}: {describe} DescribeServices"
+        );
+        assert_eq!(
+            describe,
+            services.div_ceil(10) as u64,
+            "S={services}: every service described"
+        );
+        // The page shows every service (paginated at 100 rows) and the total.
+        let shown = page.body.matches("<tr data-service=").count();
+        assert_eq!(shown, services.min(100), "S={services}");
+        if services > 100 {
+            assert!(
+                page.body.contains(&format!("of {services}")),
+                "S={services}: totals kept"
+            );
+            let last = viewer
+                .get(
+                    &app,
+                    &format!("/sandbox/clusters/bench?page={}", services.div_ceil(100)),
+                )
+                .await;
+            assert_eq!(
+                last.body.matches("<tr data-service=").count(),
+                services - (services.div_ceil(100) - 1) * 100
+            );
+        }
+
+        // A second look within the cache TTL costs nothing more.
+        reset_stats(&sb).await;
+        let again = viewer.get(&app, "/sandbox/clusters/bench").await;
+        assert_eq!(again.status, 200);
+        let stats = sandbox_stats(&sb).await;
+        assert_eq!(
+            calls(&stats, "ecs:DescribeServices"),
+            0,
+            "S={services}: served from cache"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_viewers_share_one_read() {
+    let sb = start_sandbox(SandboxConfig::one_cluster("shared", 50, 1).with_speed(0.0001)).await;
+    let state = app_state(&sb).await;
+    let app = ecsdeck::app(state.clone());
+    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    state.environments[0].fleet.invalidate_cluster("shared");
+    reset_stats(&sb).await;
+    let loads = (0..20).map(|_| viewer.get(&app, "/sandbox/clusters/shared"));
+    for page in futures::future::join_all(loads).await {
+        assert_eq!(page.status, 200);
+    }
+    let stats = sandbox_stats(&sb).await;
+    assert_eq!(
+        calls(&stats, "ecs:ListServices"),
+        1,
+        "twenty viewers, one listing"
+    );
+    assert_eq!(calls(&stats, "ecs:DescribeServices"), 5);
+}
