@@ -85,7 +85,11 @@ pub struct ActionArgs {
     /// needs the service name typed to confirm. Clusters tagged
     /// `environment=production` are protected anyway. Repeatable or
     /// comma-separated.
-    #[arg(long = "protected-cluster", env = "ECSDECK_PROTECTED_CLUSTERS", value_delimiter = ',')]
+    #[arg(
+        long = "protected-cluster",
+        env = "ECSDECK_PROTECTED_CLUSTERS",
+        value_delimiter = ','
+    )]
     pub protected_clusters: Vec<String>,
 }
 

@@ -3,7 +3,9 @@
 //! even though ecsdeck's own credentials made the call.
 
 use aws_sdk_ecs::config::AppName;
-use aws_sdk_ecs::types::{ServiceDeploymentStatus, StopServiceDeploymentStopType, TaskDefinitionField};
+use aws_sdk_ecs::types::{
+    ServiceDeploymentStatus, StopServiceDeploymentStopType, TaskDefinitionField,
+};
 
 use super::convert::s;
 use super::ecs_task_definitions::task_definition;

@@ -52,7 +52,8 @@ impl Fleet {
     /// One service read from AWS now (not from the cache): the state an
     /// action compares against.
     pub async fn service_now(&self, cluster: &str, name: &str) -> Result<Arc<Service>, AwsError> {
-        self.services.invalidate(&format!("{cluster}/service/{name}"));
+        self.services
+            .invalidate(&format!("{cluster}/service/{name}"));
         Ok(self.service(cluster, name).await?.value)
     }
 

@@ -11,10 +11,10 @@ use crate::domain::{Task, ecr_repository_name, image_tag};
 use crate::error::AppError;
 use crate::fleet::ServiceView;
 use crate::state::AppState;
-use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
-use crate::web::htmx::{is_htmx, render};
 use crate::store::AuditEntry;
 use crate::web::actions::{ActionPanel, recent_audit};
+use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
+use crate::web::htmx::{is_htmx, render};
 use crate::web::links::LogLinks;
 use crate::web::shell::Shell;
 
@@ -108,7 +108,11 @@ pub async fn show_service(
         },
         fresh: Freshness::of(&fresh),
         // Poll faster while a deployment rolls, so progress is visible.
-        poll: if view.service.is_rolling() { 2 } else { POLL_SECONDS },
+        poll: if view.service.is_rolling() {
+            2
+        } else {
+            POLL_SECONDS
+        },
     };
     if is_htmx(&headers) {
         return render(&live);

@@ -1,37 +1,16 @@
 //! The guard on action routes (operator access, POST): roles, the operator
 //! scope and CSRF refuse with 403 and leave a `denied` audit record; the
-//! handler sees the `CurrentUser`. Uses a stand-in scale route behind the
-//! same guard and session layer the real route table uses.
+//! handler is reached otherwise. Uses the real scale route of the table.
 
-use axum::middleware::from_fn_with_state;
-use axum::routing::post;
-use ecsdeck::auth::{self, Access, CurrentUser, Guard};
 use ecsdeck::store::{AuditFilter, AuditStatus};
 
 use crate::auth_support::*;
 use crate::both_backends;
 
-const SCALE: &str = "/{env}/clusters/{cluster}/services/{service}/scale";
-
-async fn scale(user: CurrentUser) -> String {
-    format!("scaled by {} ({})", user.name, user.role)
-}
-
-/// The app plus the stand-in action route, served on port 0.
+/// The real app (its scale route is an operator row of the route table),
+/// served on port 0.
 async fn serve_with_action(env: &TestEnv) -> String {
-    let state = env.state.clone();
-    let guard = Guard {
-        access: Access::Operator,
-        state: state.clone(),
-    };
-    let action = axum::Router::new()
-        .route(
-            SCALE,
-            post(scale).route_layer(from_fn_with_state(guard, auth::require_access)),
-        )
-        .layer(auth::session_layer(&state.auth))
-        .with_state(state.clone());
-    let app = action.merge(ecsdeck::app(state));
+    let app = ecsdeck::app(env.state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -43,6 +22,12 @@ async fn serve_with_action(env: &TestEnv) -> String {
         .unwrap()
     });
     format!("http://{addr}")
+}
+
+/// The guard let the request through to the handler (which then answers
+/// for itself: these clusters do not exist in the sandbox, so 404).
+fn passed_guard(status: reqwest::StatusCode) -> bool {
+    status != 403 && status != 303 && status != 401
 }
 
 async fn signed_in(base: &str, user: &str) -> Client {
@@ -66,10 +51,16 @@ async fn actions_are_guarded_scoped_and_refusals_audited(backend: Backend) {
 
     let operator = signed_in(&base, "operator").await;
     let ok = operator.post_form(staging, &[("desired_count", "3")]).await;
-    assert_eq!(ok.status(), 200);
-    assert_eq!(ok.text().await.unwrap(), "scaled by operator (operator)");
+    assert!(passed_guard(ok.status()), "{}", ok.status());
+    assert!(
+        ok.text().await.unwrap().contains("staging-eu"),
+        "the handler answered"
+    );
     let htmx = operator.htmx_post(staging, &[("desired_count", "3")]).await;
-    assert_eq!(htmx.status(), 200, "htmx sends the token as a header");
+    assert!(
+        passed_guard(htmx.status()),
+        "htmx sends the token as a header"
+    );
 
     let out_of_scope = operator
         .post_form(production, &[("desired_count", "0")])
@@ -91,7 +82,7 @@ async fn actions_are_guarded_scoped_and_refusals_audited(backend: Backend) {
 
     let admin = signed_in(&base, "admin").await;
     let anywhere = admin.post_form(production, &[("desired_count", "2")]).await;
-    assert_eq!(anywhere.text().await.unwrap(), "scaled by admin (admin)");
+    assert!(passed_guard(anywhere.status()), "admins act anywhere");
 
     let anonymous = Client::anonymous(&base);
     let resp = anonymous

@@ -3,6 +3,7 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions_scale;
 mod auth_actions;
 mod auth_alb;
 mod auth_csrf;

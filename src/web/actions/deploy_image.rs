@@ -10,7 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id};
+use super::{
+    Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id,
+};
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
 use crate::domain::{Image, TaskDefinition, ecr_repository_name, image_repository, image_tag};
@@ -51,7 +53,11 @@ pub async fn show_deploy_image(
     let td = fleet.task_definition(&current.task_definition).await?;
     let container = td
         .container(&q.container)
-        .or_else(|| td.containers.iter().find(|c| ecr_repository_name(&c.image).is_some()))
+        .or_else(|| {
+            td.containers
+                .iter()
+                .find(|c| ecr_repository_name(&c.image).is_some())
+        })
         .or(td.containers.first())
         .ok_or_else(|| invalid("This task definition has no containers."))?;
     let repository = ecr_repository_name(&container.image).map(str::to_string);
@@ -60,7 +66,10 @@ pub async fn show_deploy_image(
         None => Vec::new(),
     };
     render(&DeployImageForm {
-        url: format!("/{env}/clusters/{}/services/{}/deploy-image", cluster_info.name, current.name),
+        url: format!(
+            "/{env}/clusters/{}/services/{}/deploy-image",
+            cluster_info.name, current.name
+        ),
         containers: td.containers.iter().map(|c| c.name.clone()).collect(),
         container: container.name.clone(),
         current_tag: image_tag(&container.image).to_string(),
@@ -99,7 +108,10 @@ pub async fn deploy_image(
     let current = fleet.service_now(&cluster_info.name, &service).await?;
     let td = fleet.task_definition(&current.task_definition).await?;
     let container = td.container(container_name).ok_or_else(|| {
-        invalid(format!("{} has no container named {container_name:?}.", td.family_revision()))
+        invalid(format!(
+            "{} has no container named {container_name:?}.",
+            td.family_revision()
+        ))
     })?;
     let repository = ecr_repository_name(&container.image).ok_or_else(|| {
         invalid(format!(
@@ -111,7 +123,11 @@ pub async fn deploy_image(
     let image = images
         .iter()
         .find(|i| i.tags.iter().any(|t| t == tag))
-        .ok_or_else(|| invalid(format!("The repository {repository} has no image tagged {tag:?}.")))?;
+        .ok_or_else(|| {
+            invalid(format!(
+                "The repository {repository} has no image tagged {tag:?}."
+            ))
+        })?;
     let new_image = format!("{}:{tag}", image_repository(&container.image));
     let old_tag = image_tag(&container.image).to_string();
     let action_id = match field(&fields, "action_id") {
@@ -121,22 +137,35 @@ pub async fn deploy_image(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/deploy-image");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(format!("Deploy {tag} to {service}"), url, back.clone(), &user.csrf_token)
-        .hidden("container", container_name)
-        .hidden("tag", tag)
-        .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(
+        format!("Deploy {tag} to {service}"),
+        url,
+        back.clone(),
+        &user.csrf_token,
+    )
+    .hidden("container", container_name)
+    .hidden("tag", tag)
+    .hidden("action_id", action_id.clone());
     form.summary = vec![
-        format!("Cluster {} · service {} · container {container_name}", cluster_info.name, current.name),
+        format!(
+            "Cluster {} · service {} · container {container_name}",
+            cluster_info.name, current.name
+        ),
         format!("Image {old_tag} → {tag} ({})", image.short_digest()),
-        format!("Registers a new revision of {} with only this image changed, then rolls it out.", td.family),
+        format!(
+            "Registers a new revision of {} with only this image changed, then rolls it out.",
+            td.family
+        ),
     ];
     let critical = image.critical_findings();
     if critical > 0 {
-        form.warnings.push(format!("{tag} has {critical} CRITICAL scan finding(s)."));
+        form.warnings
+            .push(format!("{tag} has {critical} CRITICAL scan finding(s)."));
         form.danger = true;
     }
     if image.scan_status.is_empty() || image.scan_status == "FAILED" {
-        form.warnings.push(format!("{tag} has no completed vulnerability scan."));
+        form.warnings
+            .push(format!("{tag} has no completed vulnerability scan."));
     }
     form.diff = diff(&td, &with_image(&td, container_name, &new_image), true);
     form.typed_name = protected.then(|| current.name.clone());
@@ -145,12 +174,23 @@ pub async fn deploy_image(
         return form.show(environment, &headers, StatusCode::OK);
     }
     if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!("Type the service name {} exactly to confirm.", current.name));
+        form.error = Some(format!(
+            "Type the service name {} exactly to confirm.",
+            current.name
+        ));
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }
     let aws = environment.aws.clone();
-    let (c, s, who) = (cluster_info.name.clone(), current.name.clone(), user.name.clone());
-    let (from, cname, img) = (td.family_revision(), container_name.to_string(), new_image.clone());
+    let (c, s, who) = (
+        cluster_info.name.clone(),
+        current.name.clone(),
+        user.name.clone(),
+    );
+    let (from, cname, img) = (
+        td.family_revision(),
+        container_name.to_string(),
+        new_image.clone(),
+    );
     let tag_owned = tag.to_string();
     Attempt {
         state: &state,

@@ -67,9 +67,11 @@ pub fn is_protected(state: &AppState, env: &str, cluster: &Cluster) -> bool {
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("prod"))
     });
     tagged
-        || state.settings.protected_clusters.iter().any(|p| {
-            glob(p, &cluster.name) || glob(p, &format!("{env}/{}", cluster.name))
-        })
+        || state
+            .settings
+            .protected_clusters
+            .iter()
+            .any(|p| glob(p, &cluster.name) || glob(p, &format!("{env}/{}", cluster.name)))
 }
 
 fn glob(pattern: &str, text: &str) -> bool {

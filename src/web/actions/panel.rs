@@ -46,7 +46,12 @@ impl ActionPanel {
 
 /// The newest audit entries about `service` (empty if the store fails:
 /// the page still renders, the failure is logged).
-pub async fn recent_audit(state: &AppState, env: &str, cluster: &str, service: &str) -> Vec<AuditEntry> {
+pub async fn recent_audit(
+    state: &AppState,
+    env: &str,
+    cluster: &str,
+    service: &str,
+) -> Vec<AuditEntry> {
     let filter = AuditFilter {
         env: Some(env.to_string()),
         cluster: Some(cluster.to_string()),

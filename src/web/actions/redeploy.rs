@@ -48,7 +48,8 @@ pub async fn redeploy_service(
         ),
     ];
     if current.is_rolling() {
-        form.warnings.push("A deployment is already in progress; this one replaces it.".into());
+        form.warnings
+            .push("A deployment is already in progress; this one replaces it.".into());
     }
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = "Redeploy".to_string();
@@ -56,11 +57,18 @@ pub async fn redeploy_service(
         return form.show(environment, &headers, StatusCode::OK);
     }
     if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!("Type the service name {} exactly to confirm.", current.name));
+        form.error = Some(format!(
+            "Type the service name {} exactly to confirm.",
+            current.name
+        ));
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }
     let aws = environment.aws.clone();
-    let (c, s, who) = (cluster_info.name.clone(), current.name.clone(), user.name.clone());
+    let (c, s, who) = (
+        cluster_info.name.clone(),
+        current.name.clone(),
+        user.name.clone(),
+    );
     let td = current.task_definition_short().to_string();
     Attempt {
         state: &state,

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id};
+use super::{
+    Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id,
+};
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
 use crate::domain::Revision;
@@ -47,7 +49,10 @@ pub async fn show_rollback(
         .filter(|r| r.revision != rev)
         .collect();
     render(&RollbackForm {
-        url: format!("/{env}/clusters/{}/services/{}/rollback", cluster_info.name, current.name),
+        url: format!(
+            "/{env}/clusters/{}/services/{}/rollback",
+            cluster_info.name, current.name
+        ),
         env: env.clone(),
         family: family.to_string(),
         current: rev,
@@ -78,11 +83,11 @@ pub async fn rollback_service(
         Some((f, n)) => (Some(f.to_string()), n),
         None => (None, raw),
     };
-    let target: i32 = number
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| invalid(format!("Choose a revision to roll back to (a positive number, not {raw:?}).")))?;
+    let target: i32 = number.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+        invalid(format!(
+            "Choose a revision to roll back to (a positive number, not {raw:?})."
+        ))
+    })?;
     let fleet = &environment.fleet;
     let cluster_info = fleet.cluster(&cluster).await?;
     let current = fleet.service_now(&cluster_info.name, &service).await?;
@@ -110,15 +115,22 @@ pub async fn rollback_service(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/rollback");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(format!("Roll back {service}"), url, back.clone(), &user.csrf_token)
-        .hidden("revision", target.to_string())
-        .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(
+        format!("Roll back {service}"),
+        url,
+        back.clone(),
+        &user.csrf_token,
+    )
+    .hidden("revision", target.to_string())
+    .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!("Task definition {from} → {to} (a rolling deployment)"),
     ];
     if new.status == "INACTIVE" {
-        form.warnings.push(format!("{to} is INACTIVE (deregistered); ECS may refuse it."));
+        form.warnings.push(format!(
+            "{to} is INACTIVE (deregistered); ECS may refuse it."
+        ));
     }
     form.diff = diff(&old, &new, true);
     form.typed_name = protected.then(|| current.name.clone());
@@ -127,11 +139,19 @@ pub async fn rollback_service(
         return form.show(environment, &headers, StatusCode::OK);
     }
     if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!("Type the service name {} exactly to confirm.", current.name));
+        form.error = Some(format!(
+            "Type the service name {} exactly to confirm.",
+            current.name
+        ));
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }
     let aws = environment.aws.clone();
-    let (c, s, who, arn) = (cluster_info.name.clone(), current.name.clone(), user.name.clone(), new.arn.clone());
+    let (c, s, who, arn) = (
+        cluster_info.name.clone(),
+        current.name.clone(),
+        user.name.clone(),
+        new.arn.clone(),
+    );
     Attempt {
         state: &state,
         user: &user,
@@ -147,7 +167,10 @@ pub async fn rollback_service(
         back,
         htmx: is_htmx(&headers),
     }
-    .run(|| async move { aws.update_service(&who, &c, &s, &ServiceUpdate::TaskDefinition(arn)).await })
+    .run(|| async move {
+        aws.update_service(&who, &c, &s, &ServiceUpdate::TaskDefinition(arn))
+            .await
+    })
     .await
 }
 
@@ -167,7 +190,9 @@ pub async fn stop_deployment(
         .in_progress_deployment(&cluster_info.name, &current.name)
         .await?
     else {
-        return Err(invalid(format!("{service} has no deployment in progress to stop.")));
+        return Err(invalid(format!(
+            "{service} has no deployment in progress to stop."
+        )));
     };
     let action_id = match field(&fields, "action_id") {
         "" => new_action_id(),
@@ -176,8 +201,13 @@ pub async fn stop_deployment(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/stop-deployment");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(format!("Stop the deployment of {service}"), url, back.clone(), &user.csrf_token)
-        .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(
+        format!("Stop the deployment of {service}"),
+        url,
+        back.clone(),
+        &user.csrf_token,
+    )
+    .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!("Stop deployment {deployment} and roll back to the last completed one."),
@@ -189,7 +219,10 @@ pub async fn stop_deployment(
         return form.show(environment, &headers, StatusCode::OK);
     }
     if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!("Type the service name {} exactly to confirm.", current.name));
+        form.error = Some(format!(
+            "Type the service name {} exactly to confirm.",
+            current.name
+        ));
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }
     let aws = environment.aws.clone();
@@ -202,7 +235,10 @@ pub async fn stop_deployment(
         target: &current.name,
         action: "stop-deployment",
         params: serde_json::json!({ "service_deployment": deployment, "stop_type": "ROLLBACK" }),
-        before: format!("deployment in progress ({})", current.task_definition_short()),
+        before: format!(
+            "deployment in progress ({})",
+            current.task_definition_short()
+        ),
         after: "stopped, rolling back".to_string(),
         action_id,
         request_id: request_id(&headers),

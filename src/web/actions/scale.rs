@@ -47,13 +47,24 @@ pub async fn scale_service(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/scale");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let raw = field(&fields, "desired_count");
-    let base = || Confirm::new(format!("Scale {service}"), url.clone(), back.clone(), &user.csrf_token);
+    let base = || {
+        Confirm::new(
+            format!("Scale {service}"),
+            url.clone(),
+            back.clone(),
+            &user.csrf_token,
+        )
+    };
     let desired = match parse_count(raw) {
         Ok(n) => n,
         Err(message) => {
             let mut form = base();
             form.error = Some(message);
-            form.edit = Some(("Desired count".into(), "desired_count".into(), raw.to_string()));
+            form.edit = Some((
+                "Desired count".into(),
+                "desired_count".into(),
+                raw.to_string(),
+            ));
             return form.show(environment, &headers, StatusCode::BAD_REQUEST);
         }
     };
@@ -78,7 +89,8 @@ pub async fn scale_service(
         ),
     ];
     if desired == 0 {
-        form.warnings.push("Scaling to 0 stops every task of this service.".to_string());
+        form.warnings
+            .push("Scaling to 0 stops every task of this service.".to_string());
         form.danger = true;
     }
     if large {
@@ -106,7 +118,11 @@ pub async fn scale_service(
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }
     let aws = environment.aws.clone();
-    let (c, s, who) = (cluster_info.name.clone(), current.name.clone(), user.name.clone());
+    let (c, s, who) = (
+        cluster_info.name.clone(),
+        current.name.clone(),
+        user.name.clone(),
+    );
     Attempt {
         state: &state,
         user: &user,

@@ -22,35 +22,56 @@ pub async fn stop_task(
     let environment = preflight(&state, &env)?;
     let reason = field(&fields, "reason");
     if reason.chars().count() > 255 {
-        return Err(super::invalid("The reason can be at most 255 characters long."));
+        return Err(super::invalid(
+            "The reason can be at most 255 characters long.",
+        ));
     }
     let fleet = &environment.fleet;
     let cluster_info = fleet.cluster(&cluster).await?;
     let (task, _) = fleet.task(&cluster_info.name, &task_id).await?;
     if task.last_status == "STOPPED" {
-        return Err(super::invalid(format!("Task {} has already stopped.", task.id())));
+        return Err(super::invalid(format!(
+            "Task {} has already stopped.",
+            task.id()
+        )));
     }
     let back = match task.service_name() {
         Some(s) => format!("/{env}/clusters/{}/services/{s}", cluster_info.name),
         None => format!("/{env}/clusters/{}/tasks/{}", cluster_info.name, task.id()),
     };
-    let url = format!("/{env}/clusters/{}/tasks/{}/stop", cluster_info.name, task.id());
+    let url = format!(
+        "/{env}/clusters/{}/tasks/{}/stop",
+        cluster_info.name,
+        task.id()
+    );
     let action_id = match field(&fields, "action_id") {
         "" => new_action_id(),
         id => id.to_string(),
     };
     let protected = is_protected(&state, &env, &cluster_info);
     let name = task.service_name().unwrap_or(task.id()).to_string();
-    let mut form = Confirm::new(format!("Stop task {}", task.id()), url, back.clone(), &user.csrf_token)
-        .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(
+        format!("Stop task {}", task.id()),
+        url,
+        back.clone(),
+        &user.csrf_token,
+    )
+    .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · {}", cluster_info.name, task.group),
-        format!("Task {} ({}, {})", task.id(), task.last_status, task.task_definition_short()),
+        format!(
+            "Task {} ({}, {})",
+            task.id(),
+            task.last_status,
+            task.task_definition_short()
+        ),
     ];
     if task.service_name().is_some() {
-        form.summary.push("The service's scheduler will start a replacement.".into());
+        form.summary
+            .push("The service's scheduler will start a replacement.".into());
     } else {
-        form.warnings.push("This task belongs to no service: nothing will replace it.".into());
+        form.warnings
+            .push("This task belongs to no service: nothing will replace it.".into());
     }
     form.reason_field = true;
     form.danger = true;
