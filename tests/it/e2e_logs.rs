@@ -72,6 +72,34 @@ async fn open_logs_from_a_task_watch_the_tail_and_search() {
                 .await?;
             anyhow::ensure!(italics == 0, "log text became markup");
 
+            // Pause holds new lines (counted in the status) until Resume.
+            c.find(Locator::Css("[data-log-pause]")).await?.click().await?;
+            write_lines(&sb, group, &stream, 0, 1, &strings(&["HELDLINE while paused"]));
+            b.wait_for_js(
+                "the held line to be counted",
+                "var s = document.querySelector('[data-log-status]'); \
+                 return s && s.textContent === 'paused (1 new)'",
+            )
+            .await?;
+            let shown = c
+                .execute(
+                    "return document.getElementById('log-lines').textContent.indexOf('HELDLINE') >= 0",
+                    vec![],
+                )
+                .await?;
+            anyhow::ensure!(shown == false, "a paused view must not append");
+            c.find(Locator::Css("[data-log-pause]")).await?.click().await?;
+            b.wait_for_js(
+                "the held line after Resume, at the bottom",
+                "var v = document.getElementById('log-view'); \
+                 return document.getElementById('log-lines').textContent.indexOf('HELDLINE') >= 0 && \
+                 v.scrollHeight - v.scrollTop - v.clientHeight < 40",
+            )
+            .await?;
+            if let Ok(dir) = std::env::var("ECSDECK_E2E_SHOTS") {
+                std::fs::write(format!("{dir}/logs-viewer.png"), c.screenshot().await?)?;
+            }
+
             let filter = c.find(Locator::Css("input[name=filter]")).await?;
             filter.send_keys("FRESHLINE").await?;
             filter.send_keys(&Key::Enter.to_string()).await?;
