@@ -84,6 +84,32 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
         !seen.contains("old two"),
         "lines the page showed are not sent again"
     );
+
+    // A browser reconnecting on its own resumes after the last event's id.
+    let id: i64 = seen
+        .lines()
+        .find_map(|l| l.strip_prefix("id: ").or_else(|| l.strip_prefix("id:")))
+        .expect("events carry an id")
+        .trim()
+        .parse()
+        .unwrap();
+    write_lines(
+        &sb,
+        "/it/t",
+        "web/app/1",
+        0,
+        10,
+        &strings(&["after reconnect"]),
+    );
+    let again = client
+        .http
+        .get(client.url(&tail))
+        .header("last-event-id", id.to_string())
+        .send()
+        .await
+        .unwrap();
+    let seen = read_until(again, "after reconnect").await;
+    assert!(!seen.contains("fresh"), "nothing sent twice: {seen}");
 }
 
 /// GetLogEvents calls until `viewers` tail viewers all saw one new line.

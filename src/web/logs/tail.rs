@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt};
@@ -44,6 +45,7 @@ pub async fn tail_logs(
     State(state): State<AppState>,
     Path(env): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let params = LogParams::parse(&pairs)?;
     if !params.is_viewer() {
@@ -63,7 +65,13 @@ pub async fn tail_logs(
             ));
         }
     };
-    let after = params.after_ms.map(Timestamp::from_millis);
+    // A browser reconnecting by itself sends the id of the last event it
+    // got (the newest line's time): resume after it, not after the page.
+    let resumed = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
+    let after = resumed.or(params.after_ms).map(Timestamp::from_millis);
     let subs: Vec<_> = resolved
         .view
         .streams
@@ -71,8 +79,18 @@ pub async fn tail_logs(
         .map(|s| items(environment.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();
     let tagger = resolved.tagger;
+    let mut newest = after.map_or(0, Timestamp::millis);
     let events = futures::stream::select_all(subs)
-        .filter_map(move |item| std::future::ready(render(item, &tagger, terms.as_ref())))
+        .filter_map(move |item| {
+            if let Item::Lines(batch) = &item {
+                newest = batch
+                    .iter()
+                    .map(|e| e.timestamp.millis())
+                    .fold(newest, i64::max);
+            }
+            let event = render(item, &tagger, terms.as_ref()).map(|e| e.id(newest.to_string()));
+            std::future::ready(event)
+        })
         .map(Ok::<_, Infallible>);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::default())
