@@ -46,6 +46,30 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
             .unwrap_or_else(|| panic!("stream {n} missing or out of order"));
         at += found;
     }
+    // Streams page 50 at a time, newest event first.
+    for i in 0..60 {
+        write_lines(
+            &sb,
+            "/it/many",
+            &format!("s/app/{i:02}"),
+            i * 1_000,
+            1,
+            &strings(&["x"]),
+        );
+    }
+    let first = app.ok("/sandbox/logs?group=%2Fit%2Fmany").await;
+    assert_eq!(first.matches(">s/app/").count(), 50);
+    assert!(first.find(">s/app/59<").unwrap() < first.find(">s/app/58<").unwrap());
+    let next = first.split("Next page").next().unwrap();
+    let href = next[next.rfind("href=\"").unwrap() + 6..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&");
+    let second = app.ok(&href).await;
+    assert_eq!(second.matches(">s/app/").count(), 10);
+    assert!(second.contains(">s/app/00<") && !second.contains("Next page"));
+
     let missing = app.get("/sandbox/logs?group=%2Fno%2Fsuch").await;
     assert_eq!(missing.status, 404);
 }
