@@ -18,8 +18,8 @@ use tracing::Span;
 use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, cluster, error_page, headers, health, images, logs, overview, placeholders,
-    service, task_definitions, tasks,
+    actions, assets, audit, cluster, error_page, headers, health, images, logs, overview, service,
+    task_definitions, tasks,
 };
 
 /// Largest request body accepted (forms are small).
@@ -153,7 +153,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             Viewer,
             get(logs::download::download_logs),
         ),
-        row("/audit", GET, Viewer, get(placeholders::show_audit)),
+        row("/audit", GET, Viewer, get(audit::show_audit)),
         row(
             "/admin/users",
             GET,

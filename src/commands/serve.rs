@@ -12,6 +12,8 @@ use crate::config::ServeArgs;
 use crate::state::{AppState, Environment};
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // Sign-in settings and the store first: their mistakes are quick to report.
+    let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
     let sdk =
         crate::aws::config::load_sdk_config(args.region.clone(), args.endpoint_url.clone()).await;
     let region = sdk
@@ -20,7 +22,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
     let env = Environment::new(name, region, AwsClients::new(&sdk));
-    let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
     if matches!(auth.config.mode, crate::auth::AuthMode::Local)
         && auth.store.user_list().await?.is_empty()
     {

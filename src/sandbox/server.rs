@@ -31,6 +31,9 @@ pub struct Stats {
     pub calls: BTreeMap<String, u64>,
     pub throttled: BTreeMap<String, u64>,
     pub faulted: BTreeMap<String, u64>,
+    /// The User-Agent of the latest call per operation (CloudTrail's
+    /// `userAgent`), so tests can see who the caller said it acted for.
+    pub user_agents: BTreeMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -155,8 +158,13 @@ fn router(shared: Shared) -> Router {
 
 async fn stats(State(shared): State<Shared>) -> Response {
     let s = lock(&shared.stats);
-    axum::Json(json!({ "calls": s.calls, "throttled": s.throttled, "faulted": s.faulted }))
-        .into_response()
+    axum::Json(json!({
+        "calls": s.calls,
+        "throttled": s.throttled,
+        "faulted": s.faulted,
+        "user_agents": s.user_agents,
+    }))
+    .into_response()
 }
 
 async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
@@ -189,7 +197,15 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         }
     };
     let key = format!("{service}:{op}");
-    *lock(&shared.stats).calls.entry(key.clone()).or_default() += 1;
+    {
+        let mut stats = lock(&shared.stats);
+        *stats.calls.entry(key.clone()).or_default() += 1;
+        let agent = headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        stats.user_agents.insert(key.clone(), agent.to_string());
+    }
     let cfg = &shared.config;
     let (delay, fault, stall) = {
         let mut rng = lock(&shared.chaos);

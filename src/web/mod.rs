@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod assets;
+pub mod audit;
 pub mod cluster;
 pub mod context;
 pub mod error_page;
@@ -14,7 +15,6 @@ pub mod links;
 pub mod logs;
 pub mod mask;
 pub mod overview;
-pub mod placeholders;
 pub mod service;
 pub mod shell;
 pub mod task_definitions;

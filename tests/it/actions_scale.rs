@@ -58,10 +58,16 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
     );
     let second = op.post_form(&app, SCALE, &fields).await;
     assert_eq!(second.status, 303);
+    let stats = sandbox_stats(&sb).await;
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "ecs:UpdateService"),
+        calls(&stats, "ecs:UpdateService"),
         1,
         "one call for two submits"
+    );
+    let agent = stats["user_agents"]["ecs:UpdateService"].as_str().unwrap();
+    assert!(
+        agent.contains("app/ecsdeck-user-operator"),
+        "CloudTrail sees the user: {agent}"
     );
 
     // AWS sees desired 4 and the tasks come up.
@@ -261,4 +267,59 @@ async fn read_only_mode_hides_and_refuses_actions() {
     assert_eq!(refused.status, 403);
     assert!(refused.body.contains("read-only"));
     assert_eq!(total_calls(&sandbox_stats(&sb).await), 0);
+}
+
+#[tokio::test]
+async fn the_audit_trail_page_filters_and_scopes_by_role() {
+    let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(0.0001)).await;
+    let app = ecsdeck::app(app_state(&sb).await);
+    let op = RouterSession::sign_in(&app, "operator").await;
+    let done = op
+        .post_form(
+            &app,
+            SCALE,
+            &[
+                ("desired_count", "3"),
+                ("confirmed", "1"),
+                ("action_id", "au-1"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303);
+    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    // A viewer's refused attempt is in the trail too (as denied).
+    viewer
+        .post_form(
+            &app,
+            SCALE,
+            &[
+                ("desired_count", "0"),
+                ("confirmed", "1"),
+                ("action_id", "au-2"),
+            ],
+        )
+        .await;
+
+    let admin = RouterSession::sign_in(&app, "admin").await;
+    let all = admin.get(&app, "/audit").await;
+    assert_eq!(all.status, 200);
+    assert!(all.body.contains("desired 2 → desired 3"));
+    assert!(all.body.contains("badge bad\">denied<"));
+    let errors_only = admin.get(&app, "/audit?result=denied").await;
+    assert!(!errors_only.body.contains("desired 2 → desired 3"));
+    assert!(errors_only.body.contains("viewer"));
+    let by_user = admin.get(&app, "/audit?user=operator&action=scale").await;
+    assert_eq!(by_user.body.matches("<tr data-audit=").count(), 1);
+    let bad = admin.get(&app, "/audit?result=maybe").await;
+    assert_eq!(bad.status, 400);
+
+    // Operators see their own actions; viewers theirs (here: the denial).
+    let own = op.get(&app, "/audit").await;
+    assert!(own.body.contains("desired 2 → desired 3"));
+    assert!(!own.body.contains("badge bad\">denied<"));
+    let theirs = viewer.get(&app, "/audit?user=operator").await;
+    assert!(
+        !theirs.body.contains("desired 2 → desired 3"),
+        "the user filter is admin-only"
+    );
 }

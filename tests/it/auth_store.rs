@@ -174,7 +174,11 @@ async fn sessions_round_trip_and_expire(backend: Backend) {
 }
 
 fn ecsdeck(args: &[&str], stdin: Option<&str>) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecsdeck"))
+    // ECSDECK_TEST_BIN: a copy of the binary, where several worktrees share
+    // one target directory and may overwrite it.
+    let bin = std::env::var("ECSDECK_TEST_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_ecsdeck").to_string());
+    let mut child = Command::new(bin)
         .args(args)
         .env_remove("ECSDECK_DATABASE_URL")
         .env_remove("ECSDECK_DATA_DIR")

@@ -247,10 +247,15 @@ impl Client {
             .unwrap()
     }
 
-    /// Reads the CSRF token from the overview page's meta tag.
+    /// Reads the CSRF token from the sign-out page (no AWS calls, so the
+    /// fleet cache stays cold for tests that count calls).
     pub async fn refresh_csrf(&self) {
-        let page = self.get("/").await;
-        assert_eq!(page.status(), 200, "signed-in client sees the overview");
+        let page = self.get("/logout").await;
+        assert_eq!(
+            page.status(),
+            200,
+            "signed-in client sees the sign-out page"
+        );
         let token = csrf_in(&page.text().await.unwrap()).expect("pages carry the csrf token");
         *self.csrf.lock().unwrap() = token;
     }
@@ -322,8 +327,9 @@ impl RouterSession {
             cookie,
             csrf: String::new(),
         };
-        let home = s.get(app, "/").await;
-        s.csrf = csrf_in(&home.body).expect("csrf meta tag");
+        // The sign-out page carries the token and makes no AWS calls.
+        let page = s.get(app, "/logout").await;
+        s.csrf = csrf_in(&page.body).expect("csrf token");
         s
     }
 
@@ -389,4 +395,22 @@ pub async fn request(
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
+}
+
+/// `app` with every request sent as `user` (signed in once; the session
+/// cookie is added to each request): for tests of pages, not of sign-in.
+pub async fn as_user(app: axum::Router, user: &str) -> axum::Router {
+    let session = RouterSession::sign_in(&app, user).await;
+    let cookie = axum::http::HeaderValue::from_str(&session.cookie_header()).unwrap();
+    app.layer(axum::middleware::map_request(
+        move |mut req: axum::extract::Request| {
+            let cookie = cookie.clone();
+            async move {
+                if !req.headers().contains_key("cookie") {
+                    req.headers_mut().insert("cookie", cookie);
+                }
+                req
+            }
+        },
+    ))
 }

@@ -3,6 +3,7 @@
 //! sandbox on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions_deploy;
 mod actions_scale;
 mod auth_actions;
 mod auth_alb;
@@ -15,6 +16,7 @@ mod auth_support;
 mod browse_costs;
 mod browse_pages;
 mod browser;
+mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
 mod e2e_logs;

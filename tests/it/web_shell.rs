@@ -188,11 +188,8 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
 }
 
 #[tokio::test]
-async fn unbuilt_screens_say_so_and_unknown_environments_are_404() {
+async fn unknown_environments_are_404() {
     let (_sb, app, cookie) = router().await;
-    let audit = get(&app, "/audit", &[("cookie", &cookie)]).await;
-    assert_eq!(audit.status, 501);
-    assert!(audit.body.contains("not built yet"));
     let other = get(&app, "/production/images", &[("cookie", &cookie)]).await;
     assert_eq!(other.status, 404);
     assert!(
