@@ -18,8 +18,8 @@ use tracing::Span;
 use crate::auth::{self, Access, Guard, login};
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, audit, cluster, error_page, headers, health, images, overview, placeholders,
-    service, task_definitions, tasks,
+    actions, assets, audit, cluster, error_page, headers, health, images, logs, overview, service,
+    task_definitions, tasks,
 };
 
 /// Largest request body accepted (forms are small).
@@ -145,7 +145,14 @@ pub fn route_table() -> Vec<RouteSpec> {
             Viewer,
             get(images::show_repository),
         ),
-        row("/{env}/logs", GET, Viewer, get(placeholders::show_logs)),
+        row("/{env}/logs", GET, Viewer, get(logs::show_logs)),
+        row("/{env}/logs/tail", GET, Viewer, get(logs::tail::tail_logs)),
+        row(
+            "/{env}/logs/download",
+            GET,
+            Viewer,
+            get(logs::download::download_logs),
+        ),
         row("/audit", GET, Viewer, get(audit::show_audit)),
         row(
             "/admin/users",

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::AuthState;
 use crate::aws::AwsClients;
 use crate::fleet::Fleet;
+use crate::fleet::logs::{TailHub, TailTiming};
 use crate::store::Store;
 
 /// Product version shown in the footer.
@@ -18,16 +19,20 @@ pub struct Environment {
     pub aws: AwsClients,
     /// The read model every page reads through.
     pub fleet: Arc<Fleet>,
+    /// Live-tail pollers shared by every viewer of a log stream.
+    pub tail: Arc<TailHub>,
 }
 
 impl Environment {
     pub fn new(name: String, region: String, aws: AwsClients) -> Self {
         let fleet = Arc::new(Fleet::new(aws.clone()));
+        let tail = Arc::new(TailHub::new(aws.clone(), TailTiming::default()));
         Self {
             name,
             region,
             aws,
             fleet,
+            tail,
         }
     }
 }

@@ -62,6 +62,52 @@
     expireToasts();
   });
   setInterval(function () { updateTimes(document); }, 30000);
+  // Log viewer: follow the live tail while the user is at the bottom; stop
+  // following when they scroll up; Pause holds new lines until Resume.
+  function setupLogView() {
+    var view = document.querySelector("[data-log-view]");
+    if (!view || view.dataset.ready) return;
+    view.dataset.ready = "1";
+    var lines = document.getElementById("log-lines");
+    var status = document.querySelector("[data-log-status]");
+    var pause = document.querySelector("[data-log-pause]");
+    var bottom = document.querySelector("[data-log-bottom]");
+    var follow = true, paused = false, held = [];
+    function toBottom() { view.scrollTop = view.scrollHeight; }
+    function showStatus() {
+      if (!status) return;
+      status.textContent = paused ? "paused" + (held.length ? " (" + held.length + " new)" : "") : "live";
+      status.classList.toggle("paused", paused);
+      if (pause) pause.textContent = paused ? "Resume" : "Pause";
+    }
+    toBottom();
+    view.addEventListener("scroll", function () {
+      follow = view.scrollHeight - view.scrollTop - view.clientHeight < 40;
+    });
+    document.body.addEventListener("htmx:sseBeforeMessage", function (ev) {
+      if (!paused) return;
+      ev.preventDefault();
+      held.push(ev.detail.data);
+      showStatus();
+    });
+    document.body.addEventListener("htmx:sseMessage", function () {
+      var empty = lines.querySelector(".log-empty");
+      if (empty) empty.remove();
+      if (follow) toBottom();
+    });
+    if (pause) pause.addEventListener("click", function () {
+      paused = !paused;
+      if (!paused && held.length) {
+        // Server-rendered, escaped line HTML held while paused.
+        lines.insertAdjacentHTML("beforeend", held.join(""));
+        held = [];
+        if (follow) toBottom();
+      }
+      showStatus();
+    });
+    if (bottom) bottom.addEventListener("click", function () { follow = true; toBottom(); });
+  }
+  document.addEventListener("DOMContentLoaded", setupLogView);
 })();
 
 // CSRF: htmx sends the session's token (from <meta name="csrf-token">) as

@@ -5,7 +5,6 @@ use aws_config::SdkConfig;
 /// ECS, ECR and CloudWatch Logs clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
 #[derive(Clone, Debug)]
-#[allow(dead_code)] // `logs` is read by the log viewer (next)
 pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) ecr: aws_sdk_ecr::Client,

@@ -11,6 +11,7 @@ mod ecs_services;
 mod ecs_task_definitions;
 mod ecs_tasks;
 mod error;
+mod logs;
 
 pub use clients::AwsClients;
 pub use ecs_actions::ServiceUpdate;
@@ -18,3 +19,4 @@ pub use ecs_clusters::DESCRIBE_CLUSTERS_BATCH;
 pub use ecs_services::DESCRIBE_SERVICES_BATCH;
 pub use ecs_tasks::{DESCRIBE_TASKS_BATCH, TaskQuery};
 pub use error::{AwsError, classify};
+pub use logs::{EventsQuery, FilterQuery, MAX_EVENTS_PER_CALL};

@@ -5,6 +5,7 @@
 mod cluster;
 mod health;
 mod image;
+mod log;
 mod service;
 mod task;
 mod task_definition;
@@ -13,6 +14,7 @@ mod time;
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Finding, Image, Repository, Severity};
+pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };

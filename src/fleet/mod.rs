@@ -8,6 +8,7 @@ mod batch;
 mod cache;
 mod clusters;
 mod images;
+pub mod logs;
 mod services;
 mod task_definitions;
 mod tasks;

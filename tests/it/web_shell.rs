@@ -188,11 +188,8 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
 }
 
 #[tokio::test]
-async fn unbuilt_screens_say_so_and_unknown_environments_are_404() {
+async fn unknown_environments_are_404() {
     let (_sb, app, cookie) = router().await;
-    let logs = get(&app, "/sandbox/logs", &[("cookie", &cookie)]).await;
-    assert_eq!(logs.status, 501);
-    assert!(logs.body.contains("not built yet"));
     let other = get(&app, "/production/images", &[("cookie", &cookie)]).await;
     assert_eq!(other.status, 404);
     assert!(

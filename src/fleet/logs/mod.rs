@@ -1,0 +1,114 @@
+//! Logs in the read model: group and stream listings, the newest lines of a
+//! view (one stream, several interleaved, or a search), the streams of a
+//! service's tasks, lazy downloads and the shared live-tail pollers.
+
+mod download;
+mod recent;
+mod tail;
+
+use super::Fleet;
+use crate::aws::AwsError;
+use crate::domain::{Listing, LogGroup, LogStream, Task};
+
+pub use download::DownloadStream;
+pub use recent::Recent;
+pub use tail::{Subscription, TailHub, TailTiming};
+
+/// What a viewer shows: one group, some of its streams, an optional
+/// CloudWatch filter pattern and a time range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogView {
+    pub group: String,
+    /// At least one stream.
+    pub streams: Vec<String>,
+    /// CloudWatch filter pattern; empty = every line.
+    pub pattern: String,
+    pub start_ms: Option<i64>,
+    /// Exclusive; None = up to now (and live).
+    pub end_ms: Option<i64>,
+}
+
+impl LogView {
+    /// One stream without a filter reads with GetLogEvents; anything else
+    /// goes through FilterLogEvents.
+    fn is_plain_stream(&self) -> bool {
+        self.streams.len() == 1 && self.pattern.is_empty()
+    }
+}
+
+/// A stream of a service's task, for interleaved service logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskStream {
+    pub group: String,
+    pub stream: String,
+    pub task_id: String,
+    pub container: String,
+    /// Still running (or pending), not stopped.
+    pub running: bool,
+}
+
+/// FilterLogEvents accepts at most this many stream names.
+pub const MAX_STREAMS: usize = 100;
+
+impl Fleet {
+    /// One page of log groups starting with `prefix`.
+    pub async fn log_groups(
+        &self,
+        prefix: &str,
+        token: Option<String>,
+    ) -> Result<Listing<LogGroup>, AwsError> {
+        self.aws.describe_log_groups(Some(prefix), token).await
+    }
+
+    /// One page of a group's streams, newest event first.
+    pub async fn log_streams(
+        &self,
+        group: &str,
+        token: Option<String>,
+    ) -> Result<Listing<LogStream>, AwsError> {
+        self.aws.describe_log_streams(group, token).await
+    }
+
+    /// The log streams of `container` in every task of the service,
+    /// running and recently stopped, derived from the task definitions'
+    /// awslogs options (no DescribeLogStreams needed).
+    pub async fn service_log_streams(
+        &self,
+        cluster: &str,
+        service: &str,
+        container: &str,
+    ) -> Result<Vec<TaskStream>, AwsError> {
+        let view = self.service_view(cluster, service).await?.value;
+        let running = view.tasks.iter().map(|t| (t, true));
+        let stopped = view.stopped.iter().map(|t| (t, false));
+        let mut out: Vec<TaskStream> = Vec::new();
+        for (task, is_running) in running.chain(stopped) {
+            let Some((group, stream)) = stream_of(&view.task_definitions, task, container) else {
+                continue;
+            };
+            if out.iter().any(|s| s.stream == stream) {
+                continue;
+            }
+            out.push(TaskStream {
+                group,
+                stream,
+                task_id: task.id().to_string(),
+                container: container.to_string(),
+                running: is_running,
+            });
+        }
+        out.truncate(MAX_STREAMS);
+        Ok(out)
+    }
+}
+
+fn stream_of(
+    tds: &[std::sync::Arc<crate::domain::TaskDefinition>],
+    task: &Task,
+    container: &str,
+) -> Option<(String, String)> {
+    tds.iter()
+        .find(|td| td.arn == task.task_definition)?
+        .container(container)?
+        .log_stream(task.id())
+}

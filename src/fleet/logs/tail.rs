@@ -1,0 +1,208 @@
+//! Live tail: one poller per (group, stream) feeds every viewer of it.
+//!
+//! The first subscriber starts a poller; later ones join its broadcast
+//! channel and get the recent lines it already has (so nothing written
+//! between their page render and their subscription is lost). The poller
+//! reads forward with GetLogEvents tokens — the same token back means
+//! nothing new — backs off while the stream is idle, and stops as soon as
+//! the last subscriber has gone. N viewers cost the AWS calls of one.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+
+use crate::aws::{AwsClients, AwsError, EventsQuery, MAX_EVENTS_PER_CALL};
+use crate::domain::{LogEvent, Timestamp};
+
+/// Lines kept per stream for late joiners.
+const RECENT_KEPT: usize = 1_000;
+/// Batches a slow viewer may fall behind before it skips some.
+const CHANNEL_BATCHES: usize = 256;
+/// Where a tail starts when the viewer showed no line: a little before now.
+const START_SLACK_MS: i64 = 10_000;
+
+/// How often pollers ask: `min` right after new lines, doubling while idle
+/// up to `max`.
+#[derive(Clone, Copy, Debug)]
+pub struct TailTiming {
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl Default for TailTiming {
+    fn default() -> Self {
+        Self {
+            min: Duration::from_secs(1),
+            max: Duration::from_secs(5),
+        }
+    }
+}
+
+type Key = (String, String);
+type Batch = Arc<[LogEvent]>;
+
+struct Channel {
+    tx: broadcast::Sender<Batch>,
+    recent: VecDeque<LogEvent>,
+}
+
+type Channels = Arc<Mutex<HashMap<Key, Channel>>>;
+
+fn lock(m: &Mutex<HashMap<Key, Channel>>) -> MutexGuard<'_, HashMap<Key, Channel>> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The tail pollers of one environment.
+pub struct TailHub {
+    aws: AwsClients,
+    timing: TailTiming,
+    channels: Channels,
+}
+
+/// A viewer's share of a stream's tail: lines it has not seen yet that the
+/// poller already had, then every new batch.
+pub struct Subscription {
+    pub backlog: Vec<LogEvent>,
+    pub rx: broadcast::Receiver<Batch>,
+}
+
+impl TailHub {
+    pub fn new(aws: AwsClients, timing: TailTiming) -> Self {
+        Self {
+            aws,
+            timing,
+            channels: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Follows `group/stream` from just after `after` (the newest line the
+    /// viewer already shows), starting its poller if nobody else watches.
+    pub fn subscribe(&self, group: &str, stream: &str, after: Option<Timestamp>) -> Subscription {
+        let key = (group.to_string(), stream.to_string());
+        let mut channels = lock(&self.channels);
+        if let Some(ch) = channels.get(&key) {
+            let backlog = ch
+                .recent
+                .iter()
+                .filter(|e| after.is_none_or(|a| e.timestamp > a))
+                .cloned()
+                .collect();
+            return Subscription {
+                backlog,
+                rx: ch.tx.subscribe(),
+            };
+        }
+        let (tx, rx) = broadcast::channel(CHANNEL_BATCHES);
+        channels.insert(
+            key.clone(),
+            Channel {
+                tx,
+                recent: VecDeque::new(),
+            },
+        );
+        let start = after.map_or(Timestamp::now().millis() - START_SLACK_MS, |a| {
+            a.millis() + 1
+        });
+        let poller = Poller {
+            aws: self.aws.clone(),
+            timing: self.timing,
+            channels: self.channels.clone(),
+            key,
+        };
+        tokio::spawn(poller.run(start));
+        Subscription {
+            backlog: Vec::new(),
+            rx,
+        }
+    }
+
+    /// Streams with a running poller (for tests and metrics).
+    pub fn active(&self) -> usize {
+        lock(&self.channels).len()
+    }
+
+    /// Viewers of `group/stream` right now.
+    pub fn viewers(&self, group: &str, stream: &str) -> usize {
+        lock(&self.channels)
+            .get(&(group.to_string(), stream.to_string()))
+            .map_or(0, |ch| ch.tx.receiver_count())
+    }
+}
+
+struct Poller {
+    aws: AwsClients,
+    timing: TailTiming,
+    channels: Channels,
+    key: Key,
+}
+
+impl Poller {
+    async fn run(self, start_ms: i64) {
+        let (group, stream) = (&self.key.0, &self.key.1);
+        let mut token: Option<String> = None;
+        let mut delay = self.timing.min;
+        while self.anyone_watching() {
+            let q = EventsQuery {
+                start_ms: token.is_none().then_some(start_ms),
+                end_ms: None,
+                from_head: true,
+                token: token.clone(),
+                limit: Some(MAX_EVENTS_PER_CALL),
+            };
+            match self.aws.get_log_events(group, stream, &q).await {
+                Ok(page) => {
+                    let full = page.events.len() >= MAX_EVENTS_PER_CALL as usize;
+                    let new = !page.events.is_empty();
+                    if page.forward_token.is_some() {
+                        token = page.forward_token;
+                    }
+                    if new {
+                        self.publish(page.events);
+                        delay = self.timing.min;
+                        if full {
+                            continue;
+                        }
+                    } else {
+                        delay = (delay * 2).min(self.timing.max);
+                    }
+                }
+                // The stream may not exist yet (a task still starting).
+                Err(AwsError::NotFound { .. }) => delay = self.timing.max,
+                Err(e) => {
+                    tracing::warn!(%group, %stream, error = %e, "log tail poll failed");
+                    delay = self.timing.max;
+                }
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// False (and the channel removed, under the same lock subscribers
+    /// take) once the last viewer has gone.
+    fn anyone_watching(&self) -> bool {
+        let mut channels = lock(&self.channels);
+        match channels.get(&self.key) {
+            Some(ch) if ch.tx.receiver_count() > 0 => true,
+            _ => {
+                channels.remove(&self.key);
+                false
+            }
+        }
+    }
+
+    fn publish(&self, events: Vec<LogEvent>) {
+        let mut channels = lock(&self.channels);
+        let Some(ch) = channels.get_mut(&self.key) else {
+            return;
+        };
+        for e in &events {
+            if ch.recent.len() == RECENT_KEPT {
+                ch.recent.pop_front();
+            }
+            ch.recent.push_back(e.clone());
+        }
+        let _ = ch.tx.send(events.into());
+    }
+}

@@ -1,0 +1,98 @@
+//! `/{env}/logs…`: log groups, a group's streams, the viewer (one stream,
+//! several, or a service's tasks interleaved), live tail and download.
+
+pub mod ansi;
+pub mod download;
+pub mod groups;
+pub mod lines;
+pub mod params;
+pub mod pattern;
+pub mod streams;
+pub mod tail;
+pub mod viewer;
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+
+use crate::domain::Timestamp;
+use crate::error::AppError;
+use crate::fleet::logs::LogView;
+use crate::state::{AppState, Environment};
+use lines::Tagger;
+use params::LogParams;
+use pattern::Terms;
+
+/// `GET /{env}/logs`: groups, a group's streams or the viewer, by query.
+pub async fn show_logs(
+    State(state): State<AppState>,
+    Path(env): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let params = LogParams::parse(&pairs)?;
+    let environment = crate::web::context::environment(&state, &env)?;
+    if params.is_viewer() {
+        viewer::show_viewer(environment, params).await
+    } else if let Some(group) = params.group.clone() {
+        streams::list_streams(environment, group, params).await
+    } else {
+        groups::list_groups(environment, params).await
+    }
+}
+
+/// A viewer's query resolved against the fleet: which streams, how lines
+/// are tagged and highlighted.
+pub struct Resolved {
+    pub view: LogView,
+    pub tagger: Tagger,
+    /// Plain terms of the pattern (None for JSON / space-delimited ones).
+    pub terms: Option<Terms>,
+    /// What the page is about: a stream name or `service · container`.
+    pub title: String,
+    /// The service's tasks had no awslogs stream for the container.
+    pub no_streams: bool,
+}
+
+/// Resolves streams (from the task definitions for `service=`) and range.
+pub async fn resolve(env: &Environment, params: &LogParams) -> Result<Resolved, AppError> {
+    let pattern = params.pattern();
+    let terms = Terms::parse(&pattern);
+    let (start_ms, end_ms) = params.range(Timestamp::now().millis());
+    if let (Some((cluster, service)), Some(container)) = (&params.service, &params.container) {
+        let mut streams = env
+            .fleet
+            .service_log_streams(cluster, service, container)
+            .await?;
+        let group = streams.first().map(|s| s.group.clone()).unwrap_or_default();
+        streams.retain(|s| s.group == group);
+        return Ok(Resolved {
+            view: LogView {
+                group,
+                streams: streams.iter().map(|s| s.stream.clone()).collect(),
+                pattern,
+                start_ms,
+                end_ms,
+            },
+            tagger: Tagger::for_tasks(&streams),
+            terms,
+            title: format!("{service} · {container}"),
+            no_streams: streams.is_empty(),
+        });
+    }
+    let title = match params.streams.as_slice() {
+        [one] => one.clone(),
+        many => format!("{} streams", many.len()),
+    };
+    Ok(Resolved {
+        view: LogView {
+            group: params.group.clone().unwrap_or_default(),
+            streams: params.streams.clone(),
+            pattern,
+            start_ms,
+            end_ms,
+        },
+        tagger: Tagger::for_streams(&params.streams),
+        terms,
+        title,
+        no_streams: false,
+    })
+}

@@ -1,0 +1,123 @@
+//! `GET /{env}/logs/tail?…`: the live tail as server-sent events. Each
+//! stream of the view is one subscription to the environment's shared
+//! poller for it; their batches are merged, filtered by the view's terms,
+//! rendered as escaped line HTML and sent as `lines` events, which htmx's
+//! SSE extension appends to the viewer.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::{Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+use super::lines::{LogLines, Tagger, line_views};
+use super::params::LogParams;
+use super::pattern::Terms;
+use super::resolve;
+use crate::domain::{LogEvent, Timestamp};
+use crate::error::AppError;
+use crate::fleet::logs::Subscription;
+use crate::state::AppState;
+use crate::web::context::environment;
+
+enum Item {
+    Lines(Arc<[LogEvent]>),
+    /// This viewer fell behind and missed some batches.
+    Skipped(u64),
+}
+
+fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
+    let backlog = (!sub.backlog.is_empty()).then(|| Item::Lines(sub.backlog.into()));
+    let live = BroadcastStream::new(sub.rx).map(|r| match r {
+        Ok(batch) => Item::Lines(batch),
+        Err(BroadcastStreamRecvError::Lagged(n)) => Item::Skipped(n),
+    });
+    futures::stream::iter(backlog).chain(live)
+}
+
+pub async fn tail_logs(
+    State(state): State<AppState>,
+    Path(env): Path<String>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let params = LogParams::parse(&pairs)?;
+    if !params.is_viewer() {
+        return Err(AppError::BadRequest(
+            "The live tail needs group= and stream=, or service= and container=.".to_string(),
+        ));
+    }
+    let environment = environment(&state, &env)?;
+    let resolved = resolve(environment, &params).await?;
+    let terms = match (&resolved.terms, resolved.view.pattern.is_empty()) {
+        (_, true) => None,
+        (Some(t), false) => Some(t.clone()),
+        (None, false) => {
+            return Err(AppError::BadRequest(
+                "The live tail follows term patterns only, not JSON or space-delimited ones."
+                    .to_string(),
+            ));
+        }
+    };
+    // A browser reconnecting by itself sends the id of the last event it
+    // got (the newest line's time): resume after it, not after the page.
+    let resumed = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
+    let after = resumed.or(params.after_ms).map(Timestamp::from_millis);
+    let subs: Vec<_> = resolved
+        .view
+        .streams
+        .iter()
+        .map(|s| items(environment.tail.subscribe(&resolved.view.group, s, after)).boxed())
+        .collect();
+    let tagger = resolved.tagger;
+    let mut newest = after.map_or(0, Timestamp::millis);
+    let events = futures::stream::select_all(subs)
+        .filter_map(move |item| {
+            if let Item::Lines(batch) = &item {
+                newest = batch
+                    .iter()
+                    .map(|e| e.timestamp.millis())
+                    .fold(newest, i64::max);
+            }
+            let event = render(item, &tagger, terms.as_ref()).map(|e| e.id(newest.to_string()));
+            std::future::ready(event)
+        })
+        .map(Ok::<_, Infallible>);
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}
+
+fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {
+    let html = match item {
+        Item::Lines(batch) => {
+            let kept: Vec<LogEvent> = batch
+                .iter()
+                .filter(|e| terms.is_none_or(|t| t.matches(&e.message)))
+                .cloned()
+                .collect();
+            if kept.is_empty() {
+                return None;
+            }
+            let marks = terms.map(Terms::marks).unwrap_or_default();
+            LogLines {
+                lines: line_views(&kept, tagger, &marks),
+            }
+            .render()
+            .ok()?
+        }
+        Item::Skipped(n) => format!(
+            "<div class=\"log-line log-gap\">… {n} batches skipped: this viewer fell behind the stream</div>\n"
+        ),
+    };
+    Some(Event::default().event("lines").data(html.replace('\r', "")))
+}

@@ -1,0 +1,143 @@
+//! The log viewer: the newest lines of one stream, several streams, or a
+//! service's tasks interleaved — rendered into the page itself (readable
+//! without JavaScript) — with filter, errors toggle, time range, "load
+//! older", download and the live tail appending below.
+
+use askama::Template;
+use axum::response::Response;
+
+use super::lines::{LineView, line_views};
+use super::params::{LogParams, Range, SINCE};
+use super::{Resolved, resolve};
+use crate::error::AppError;
+use crate::fleet::logs::Recent;
+use crate::state::Environment;
+use crate::web::htmx::render;
+use crate::web::links::encode;
+use crate::web::shell::Shell;
+
+/// Lines on the first page.
+pub const PAGE_LINES: usize = 500;
+
+#[derive(Template)]
+#[template(path = "pages/logs_viewer.html")]
+pub struct LogViewerPage {
+    pub shell: Shell,
+    pub env: String,
+    pub params: LogParams,
+    pub title: String,
+    pub group: String,
+    pub lines: Vec<LineView>,
+    pub count: usize,
+    pub notice: Option<String>,
+    /// "Load older" link, when older lines may exist.
+    pub older_url: Option<String>,
+    /// "Jump to now" link, when the view ends in the past.
+    pub now_url: Option<String>,
+    pub download_url: String,
+    /// The SSE endpoint, when the view reaches up to now.
+    pub tail_url: Option<String>,
+    pub sse_script: String,
+    pub start_value: String,
+    pub end_value: String,
+}
+
+impl LogViewerPage {
+    pub fn since_options(&self) -> Vec<&'static str> {
+        SINCE.iter().map(|(n, _)| *n).collect()
+    }
+
+    pub fn group_url(&self) -> String {
+        format!("/{}/logs?group={}", self.env, encode(&self.group))
+    }
+}
+
+pub async fn show_viewer(env: &Environment, params: LogParams) -> Result<Response, AppError> {
+    let resolved = resolve(env, &params).await?;
+    let Resolved {
+        view,
+        tagger,
+        terms,
+        title,
+        no_streams,
+    } = resolved;
+    let recent = if no_streams {
+        Recent::default()
+    } else {
+        env.fleet.recent_lines(&view, PAGE_LINES).await?
+    };
+    let marks = terms.as_ref().map(|t| t.marks()).unwrap_or_default();
+    let lines = line_views(&recent.events, &tagger, &marks);
+    let base = format!("/{}/logs", env.name);
+    let older_url = recent
+        .events
+        .first()
+        .filter(|_| recent.more_before)
+        .map(|first| {
+            format!(
+                "{base}?{}",
+                params.query(Range::Before(first.timestamp.millis()))
+            )
+        });
+    let now_url = params
+        .end_ms
+        .map(|_| format!("{base}?{}", params.query(Range::Now)));
+    let live = view.end_ms.is_none() && !no_streams && (view.pattern.is_empty() || terms.is_some());
+    let after = recent
+        .events
+        .last()
+        .map(|e| format!("&after={}", e.timestamp.millis()))
+        .unwrap_or_default();
+    let tail_url = live.then(|| format!("{base}/tail?{}{after}", params.query(Range::Same)));
+    let notice = if no_streams {
+        Some(format!(
+            "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix).",
+            params.container.as_deref().unwrap_or("")
+        ))
+    } else if !params.filter.is_empty() && params.errors {
+        Some("The filter pattern replaces the errors-only toggle.".to_string())
+    } else if view.end_ms.is_none() && !live && !no_streams {
+        Some("Live tail follows term patterns only; JSON and space-delimited patterns show matches up to now.".to_string())
+    } else {
+        None
+    };
+    let shell = Shell::for_env(env, format!("Logs · {title}"))
+        .section("logs")
+        .crumb("Logs", Some(base.clone()));
+    let shell = if view.group.is_empty() {
+        shell.crumb(title.clone(), None)
+    } else {
+        shell
+            .crumb(
+                view.group.clone(),
+                Some(format!("{base}?group={}", encode(&view.group))),
+            )
+            .crumb(title.clone(), None)
+    };
+    let sse_script = shell.asset("vendor/htmx-ext-sse-2.2.4.min.js");
+    let start_value = params
+        .start_ms
+        .map(super::params::format_ms)
+        .unwrap_or_default();
+    let end_value = params
+        .end_ms
+        .map(super::params::format_ms)
+        .unwrap_or_default();
+    render(&LogViewerPage {
+        shell,
+        env: env.name.clone(),
+        download_url: format!("{base}/download?{}", params.query(Range::Same)),
+        title,
+        group: view.group,
+        count: lines.len(),
+        lines,
+        notice,
+        older_url,
+        now_url,
+        tail_url,
+        sse_script,
+        start_value,
+        end_value,
+        params,
+    })
+}
