@@ -355,3 +355,99 @@ async fn a_throttled_call_shows_the_aws_message_and_is_audited() {
     assert_eq!(e.status, AuditStatus::Error);
     assert_eq!(e.error_code.as_deref(), Some("ThrottlingException"));
 }
+
+#[tokio::test]
+async fn redeploy_starts_a_fresh_deployment_and_stop_deployment_rolls_back() {
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 60.0)).await;
+    let aws = sdk(&sb).await;
+    let state = app_state(&sb).await;
+    let app = ecsdeck::app(state.clone());
+    let op = RouterSession::sign_in(&app, "operator").await;
+    let cms = "/sandbox/clusters/websight-cms/services/cms";
+
+    // Redeploy: a new PRIMARY deployment of the same revision, completed.
+    let old = primary(&aws, "websight-cms", "cms").await;
+    let done = op
+        .post_form(
+            &app,
+            &format!("{cms}/redeploy"),
+            &[
+                ("action_id", "rd-1"),
+                ("confirmed", "1"),
+                ("confirm", "cms"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    poll_until(
+        "the redeployment to complete",
+        Duration::from_secs(30),
+        || async {
+            let d = primary(&aws, "websight-cms", "cms").await;
+            (d.id() != old.id()
+                && d.task_definition() == old.task_definition()
+                && d.rollout_state() == Some(&DeploymentRolloutState::Completed))
+            .then_some(())
+        },
+    )
+    .await;
+    assert_eq!(last_audit(&state, "redeploy").await.status, AuditStatus::Ok);
+
+    // Nothing in progress: stopping a deployment is refused without a change.
+    let idle = op
+        .post_form(&app, &format!("{cms}/stop-deployment"), &[])
+        .await;
+    assert_eq!(idle.status, 400);
+    assert!(idle.body.contains("no deployment in progress"));
+
+    // Start a doomed rollout, then stop it with rollback.
+    let start = op
+        .post_form(
+            &app,
+            &format!("{cms}/rollback"),
+            &[
+                ("revision", "2"),
+                ("action_id", "rb-2"),
+                ("confirmed", "1"),
+                ("confirm", "cms"),
+            ],
+        )
+        .await;
+    assert_eq!(start.status, 303);
+    let preview = op
+        .post_form(
+            &app,
+            &format!("{cms}/stop-deployment"),
+            &[("action_id", "sd-1")],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("roll back to the last completed one"));
+    let stopped = op
+        .post_form(
+            &app,
+            &format!("{cms}/stop-deployment"),
+            &[
+                ("action_id", "sd-1"),
+                ("confirmed", "1"),
+                ("confirm", "cms"),
+            ],
+        )
+        .await;
+    assert_eq!(stopped.status, 303, "{}", stopped.body);
+    assert_eq!(
+        calls(&sandbox_stats(&sb).await, "ecs:StopServiceDeployment"),
+        1
+    );
+    poll_until(
+        "the service back on revision 1",
+        Duration::from_secs(30),
+        || async {
+            let d = primary(&aws, "websight-cms", "cms").await;
+            d.task_definition().unwrap().ends_with(":1").then_some(())
+        },
+    )
+    .await;
+    let e = last_audit(&state, "stop-deployment").await;
+    assert_eq!(e.status, AuditStatus::Ok);
+}
