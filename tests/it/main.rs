@@ -14,6 +14,7 @@ mod auth_sessions;
 mod auth_store;
 mod auth_support;
 mod browse_costs;
+mod browse_images;
 mod browse_pages;
 mod browser;
 mod e2e_actions;
