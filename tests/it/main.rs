@@ -27,6 +27,7 @@ mod logs_support;
 mod logs_tail;
 mod logs_viewer;
 mod sandbox_ecr_images;
+mod sandbox_ecs_deployments;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
