@@ -12,23 +12,15 @@ pub const DESCRIBE_CLUSTERS_BATCH: usize = 100;
 impl AwsClients {
     /// Every cluster ARN in the account/region (all pages).
     pub async fn list_cluster_arns(&self) -> Result<Vec<String>, AwsError> {
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .ecs
-                .list_clusters()
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(classify)?;
-            arns.extend(out.cluster_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        self.ecs
+            .list_clusters()
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(classify)
     }
 
     /// Describes up to 100 clusters (names or ARNs) with tags and settings.
@@ -73,24 +65,16 @@ impl AwsClients {
         &self,
         cluster: &str,
     ) -> Result<Vec<String>, AwsError> {
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .ecs
-                .list_container_instances()
-                .cluster(cluster)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(classify)?;
-            arns.extend(out.container_instance_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        self.ecs
+            .list_container_instances()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(classify)
     }
 
     /// Describes up to 100 container instances of `cluster`.

@@ -15,24 +15,16 @@ pub const DESCRIBE_SERVICES_BATCH: usize = 10;
 impl AwsClients {
     /// Every service ARN in `cluster` (all pages, 100 per page).
     pub async fn list_service_arns(&self, cluster: &str) -> Result<Vec<String>, AwsError> {
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .ecs
-                .list_services()
-                .cluster(cluster)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(classify)?;
-            arns.extend(out.service_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        self.ecs
+            .list_services()
+            .cluster(cluster)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(classify)
     }
 
     /// Describes up to 10 services (names or ARNs) of `cluster`, with tags.

@@ -13,24 +13,16 @@ use crate::domain::{
 impl AwsClients {
     /// Every task definition family with at least one ACTIVE revision.
     pub async fn list_task_definition_families(&self) -> Result<Vec<String>, AwsError> {
-        let mut families = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .ecs
-                .list_task_definition_families()
-                .status(TaskDefinitionFamilyStatus::Active)
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(classify)?;
-            families.extend(out.families().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(families);
-            }
-        }
+        self.ecs
+            .list_task_definition_families()
+            .status(TaskDefinitionFamilyStatus::Active)
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(classify)
     }
 
     /// Every revision of `family`, newest first, ACTIVE and INACTIVE.
@@ -40,36 +32,31 @@ impl AwsClients {
             (aws_sdk_ecs::types::TaskDefinitionStatus::Active, true),
             (aws_sdk_ecs::types::TaskDefinitionStatus::Inactive, false),
         ] {
-            let mut token = None;
-            loop {
-                let out = self
-                    .ecs
-                    .list_task_definitions()
-                    .family_prefix(family)
-                    .status(status.clone())
-                    .sort(SortOrder::Desc)
-                    .max_results(100)
-                    .set_next_token(token)
-                    .send()
-                    .await
-                    .map_err(classify)?;
-                for arn in out.task_definition_arns() {
-                    let short = crate::domain::family_revision(arn);
-                    if let Some((fam, rev)) = short.rsplit_once(':')
-                        && fam == family
-                        && let Ok(revision) = rev.parse()
-                    {
-                        revisions.push(Revision {
-                            arn: arn.clone(),
-                            family: fam.to_string(),
-                            revision,
-                            active,
-                        });
-                    }
-                }
-                token = out.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
+            let arns: Vec<String> = self
+                .ecs
+                .list_task_definitions()
+                .family_prefix(family)
+                .status(status)
+                .sort(SortOrder::Desc)
+                .max_results(100)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(classify)?;
+            for arn in arns {
+                let short = crate::domain::family_revision(&arn);
+                if let Some((fam, rev)) = short.rsplit_once(':')
+                    && fam == family
+                    && let Ok(revision) = rev.parse()
+                {
+                    revisions.push(Revision {
+                        family: fam.to_string(),
+                        arn,
+                        revision,
+                        active,
+                    });
                 }
             }
         }

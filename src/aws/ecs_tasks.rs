@@ -26,27 +26,19 @@ impl AwsClients {
         cluster: &str,
         query: &TaskQuery,
     ) -> Result<Vec<String>, AwsError> {
-        let mut arns = Vec::new();
-        let mut token = None;
-        loop {
-            let out = self
-                .ecs
-                .list_tasks()
-                .cluster(cluster)
-                .set_service_name(query.service.clone())
-                .set_desired_status(query.desired_status.as_deref().map(DesiredStatus::from))
-                .set_launch_type(query.launch_type.as_deref().map(LaunchType::from))
-                .max_results(100)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(classify)?;
-            arns.extend(out.task_arns().iter().cloned());
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(arns);
-            }
-        }
+        self.ecs
+            .list_tasks()
+            .cluster(cluster)
+            .set_service_name(query.service.clone())
+            .set_desired_status(query.desired_status.as_deref().map(DesiredStatus::from))
+            .set_launch_type(query.launch_type.as_deref().map(LaunchType::from))
+            .max_results(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(classify)
     }
 
     /// Describes up to 100 tasks of `cluster`.
