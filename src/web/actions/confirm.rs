@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
+use super::{Fields, field};
 use crate::error::AppError;
 use crate::state::Environment;
 use crate::web::htmx::{is_htmx, render};
@@ -76,6 +77,22 @@ impl Confirm {
             danger: false,
             csrf_token: csrf_token.to_string(),
             back,
+        }
+    }
+
+    /// Whether this submission must stop at the form: `Some(200)` for the
+    /// preview (not yet confirmed), `Some(400)` when the typed name does
+    /// not match `typed_name` (with the message set); `None` to act.
+    pub fn hold(&mut self, fields: &Fields) -> Option<StatusCode> {
+        if field(fields, "confirmed") != "1" {
+            return Some(StatusCode::OK);
+        }
+        match &self.typed_name {
+            Some(name) if field(fields, "confirm") != name => {
+                self.error = Some(format!("Type {name} exactly to confirm."));
+                Some(StatusCode::BAD_REQUEST)
+            }
+            _ => None,
         }
     }
 

@@ -6,12 +6,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::{
-    Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id,
+    Attempt, Confirm, Fields, action_id, field, invalid, is_protected, new_action_id, preflight,
+    request_id,
 };
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
@@ -130,10 +131,7 @@ pub async fn deploy_image(
         })?;
     let new_image = format!("{}:{tag}", image_repository(&container.image));
     let old_tag = image_tag(&container.image).to_string();
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let url = format!("/{env}/clusters/{cluster}/services/{service}/deploy-image");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
@@ -170,15 +168,8 @@ pub async fn deploy_image(
     form.diff = diff(&td, &with_image(&td, container_name, &new_image), true);
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = format!("Deploy {tag}");
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
-    }
-    if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!(
-            "Type the service name {} exactly to confirm.",
-            current.name
-        ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     let aws = environment.aws.clone();
     let (c, s, who) = (

@@ -46,6 +46,14 @@ pub fn new_action_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// The submitted form's action id, or a fresh one for a first submission.
+pub fn action_id(fields: &Fields) -> String {
+    match field(fields, "action_id") {
+        "" => new_action_id(),
+        id => id.to_string(),
+    }
+}
+
 /// Checks that run before anything else: the environment exists and the
 /// dashboard is not read-only.
 pub fn preflight<'a>(state: &'a AppState, env: &str) -> Result<&'a Environment, AppError> {

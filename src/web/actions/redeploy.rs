@@ -4,10 +4,10 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, field, is_protected, new_action_id, preflight, request_id};
+use super::{Attempt, Confirm, Fields, action_id, is_protected, preflight, request_id};
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
 use crate::error::AppError;
@@ -27,10 +27,7 @@ pub async fn redeploy_service(
     let current = fleet.service_now(&cluster_info.name, &service).await?;
     let url = format!("/{env}/clusters/{cluster}/services/{service}/redeploy");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let protected = is_protected(&state, &env, &cluster_info);
     let mut form = Confirm::new(
         format!("Redeploy {service} (restart all tasks)"),
@@ -53,15 +50,8 @@ pub async fn redeploy_service(
     }
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = "Redeploy".to_string();
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
-    }
-    if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!(
-            "Type the service name {} exactly to confirm.",
-            current.name
-        ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     let aws = environment.aws.clone();
     let (c, s, who) = (

@@ -5,11 +5,12 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::{
-    Attempt, Confirm, Fields, field, invalid, is_protected, new_action_id, preflight, request_id,
+    Attempt, Confirm, Fields, action_id, field, invalid, is_protected, new_action_id, preflight,
+    request_id,
 };
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
@@ -108,10 +109,7 @@ pub async fn rollback_service(
             }
             e => e.into(),
         })?;
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let url = format!("/{env}/clusters/{cluster}/services/{service}/rollback");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
@@ -135,15 +133,8 @@ pub async fn rollback_service(
     form.diff = diff(&old, &new, true);
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = format!("Roll back to {target}");
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
-    }
-    if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!(
-            "Type the service name {} exactly to confirm.",
-            current.name
-        ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     let aws = environment.aws.clone();
     let (c, s, who, arn) = (
@@ -194,10 +185,7 @@ pub async fn stop_deployment(
             "{service} has no deployment in progress to stop."
         )));
     };
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let url = format!("/{env}/clusters/{cluster}/services/{service}/stop-deployment");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
@@ -215,15 +203,8 @@ pub async fn stop_deployment(
     form.danger = true;
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = "Stop and roll back".to_string();
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
-    }
-    if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!(
-            "Type the service name {} exactly to confirm.",
-            current.name
-        ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     let aws = environment.aws.clone();
     let (who, arn) = (user.name.clone(), deployment.clone());

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, field, is_protected, new_action_id, preflight, request_id};
+use super::{Attempt, Confirm, Fields, action_id, field, is_protected, preflight, request_id};
 use crate::auth::CurrentUser;
 use crate::aws::ServiceUpdate;
 use crate::error::AppError;
@@ -74,10 +74,7 @@ pub async fn scale_service(
     let protected = is_protected(&state, &env, &cluster_info);
     let ceiling = state.settings.scale_ceiling;
     let large = desired > ceiling;
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let mut form = base()
         .hidden("desired_count", desired.to_string())
         .hidden("action_id", action_id.clone());
@@ -101,19 +98,12 @@ pub async fn scale_service(
     form.need_large = large;
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = format!("Scale to {desired}");
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     if large && field(&fields, "allow_large") != "1" {
         form.error = Some(format!(
             "{desired} is above the ceiling of {ceiling}: confirm it explicitly."
-        ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
-    }
-    if protected && field(&fields, "confirm") != current.name {
-        form.error = Some(format!(
-            "Type the service name {} exactly to confirm.",
-            current.name
         ));
         return form.show(environment, &headers, StatusCode::BAD_REQUEST);
     }

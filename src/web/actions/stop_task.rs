@@ -3,10 +3,10 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, field, is_protected, new_action_id, preflight, request_id};
+use super::{Attempt, Confirm, Fields, action_id, field, is_protected, preflight, request_id};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -44,10 +44,7 @@ pub async fn stop_task(
         cluster_info.name,
         task.id()
     );
-    let action_id = match field(&fields, "action_id") {
-        "" => new_action_id(),
-        id => id.to_string(),
-    };
+    let action_id = action_id(&fields);
     let protected = is_protected(&state, &env, &cluster_info);
     let name = task.service_name().unwrap_or(task.id()).to_string();
     let mut form = Confirm::new(
@@ -77,12 +74,8 @@ pub async fn stop_task(
     form.danger = true;
     form.typed_name = protected.then(|| name.clone());
     form.submit = "Stop task".to_string();
-    if field(&fields, "confirmed") != "1" {
-        return form.show(environment, &headers, StatusCode::OK);
-    }
-    if protected && field(&fields, "confirm") != name {
-        form.error = Some(format!("Type {name} exactly to confirm."));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+    if let Some(status) = form.hold(&fields) {
+        return form.show(environment, &headers, status);
     }
     let reason = if reason.is_empty() {
         format!("Stopped by {} via ecsdeck", user.name)
