@@ -16,6 +16,7 @@ use crate::fleet::{ClusterView, ServiceRow};
 use crate::state::AppState;
 use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
 use crate::web::htmx::{is_htmx, render};
+use crate::web::links::encode;
 use crate::web::shell::Shell;
 
 /// Rows per page of the services table.
@@ -77,7 +78,7 @@ impl ClusterLive<'_> {
 
     /// A link to another page or sort order, keeping the filter.
     pub fn link(&self, sort: &str, page: usize) -> String {
-        let q: String = url_encode(&self.query.q);
+        let q = encode(&self.query.q);
         format!(
             "/{}/clusters/{}?q={q}&sort={sort}&page={page}",
             self.env, self.view.cluster.name
@@ -92,17 +93,6 @@ impl ClusterLive<'_> {
             column.to_string()
         }
     }
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn matches(row: &ServiceRow, needle: &str) -> bool {
