@@ -10,7 +10,7 @@ use crate::aws::AwsError;
 use crate::domain::Failure;
 
 /// How many describe batches one page may run at once.
-const PER_REQUEST: usize = 8;
+pub(super) const PER_REQUEST: usize = 8;
 
 /// Splits `ids` into chunks of `size`, describes them concurrently (at
 /// most `PER_REQUEST` per call here and `budget` permits across every

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use super::batch::describe_all;
+use futures::stream::{self, StreamExt};
+
+use super::batch::{PER_REQUEST, describe_all};
 use super::{Fleet, Fresh};
 use crate::aws::{AwsError, DESCRIBE_TASKS_BATCH, TaskQuery};
 use crate::domain::{Service, ServiceHealth, Task, TaskDefinition};
@@ -131,19 +133,15 @@ impl Fleet {
     /// Task definitions for many ids at once (for image columns), under the
     /// describe budget; ids that fail are left out.
     pub async fn task_definitions(&self, ids: &[String]) -> Vec<Arc<TaskDefinition>> {
-        let budget = self.budget.clone();
-        let (found, _) = describe_all(ids, 1, &budget, |one| async move {
-            let mut out = Vec::new();
-            for id in one {
-                if let Ok(td) = self.task_definition(&id).await {
-                    out.push(td);
-                }
-            }
-            Ok((out, Vec::new()))
-        })
-        .await
-        .unwrap_or_default();
-        found
+        stream::iter(ids.to_vec())
+            .map(|id: String| async move {
+                let _permit = self.budget.acquire().await.ok()?;
+                self.task_definition(&id).await.ok()
+            })
+            .buffer_unordered(PER_REQUEST)
+            .filter_map(|td| async move { td })
+            .collect()
+            .await
     }
 
     /// Tasks of `cluster` matching `query`, described (cached briefly).
