@@ -22,9 +22,6 @@ pub enum AppError {
     /// The user may not do this; the text says why.
     #[error("{0}")]
     Forbidden(String),
-    /// A feature that is planned but not built yet.
-    #[error("{0} is not built yet")]
-    NotBuilt(&'static str),
     #[error(transparent)]
     Aws(#[from] AwsError),
     #[error("template rendering failed: {0}")]
@@ -52,7 +49,6 @@ impl AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotBuilt(_) => StatusCode::NOT_IMPLEMENTED,
             Self::Aws(AwsError::NotFound { .. }) => StatusCode::NOT_FOUND,
             Self::Aws(AwsError::AccessDenied { .. }) => StatusCode::FORBIDDEN,
             Self::Aws(AwsError::Invalid { .. }) => StatusCode::BAD_REQUEST,
@@ -69,7 +65,6 @@ impl AppError {
             Self::Unauthorized(_) => "Sign-in required",
             Self::Forbidden(_) => "Not allowed",
             Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
-            Self::NotBuilt(_) => "Not built yet",
             Self::Aws(AwsError::Throttled { .. }) => "AWS is throttling",
             Self::Aws(AwsError::Unavailable { .. }) => "AWS unavailable",
             Self::Template(_) | Self::Internal(_) => "Something went wrong",
@@ -83,7 +78,6 @@ impl AppError {
             Self::NotFound(m) | Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) => {
                 m.clone()
             }
-            Self::NotBuilt(what) => format!("{what} is planned but not built yet."),
             Self::Aws(e @ AwsError::Throttled { .. }) => format!(
                 "AWS is throttling requests ({}). Try again in a moment.",
                 e.code()

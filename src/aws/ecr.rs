@@ -1,10 +1,10 @@
 //! ECR: repositories, images and scan findings.
 
-use aws_sdk_ecr::types::{FindingSeverity, ImageIdentifier};
+use aws_sdk_ecr::types::FindingSeverity;
 
 use super::convert::{s, ts};
 use super::{AwsClients, AwsError, classify};
-use crate::domain::{Finding, Image, Repository, Severity};
+use crate::domain::{Image, Repository, Severity};
 
 impl AwsClients {
     /// Every repository (all pages).
@@ -72,37 +72,6 @@ impl AwsClients {
             .collect();
         images.sort_by_key(|i| std::cmp::Reverse(i.pushed_at));
         Ok(images)
-    }
-
-    /// The scan findings of one image (by tag or digest), most severe first.
-    pub async fn image_findings(
-        &self,
-        repository: &str,
-        digest: &str,
-    ) -> Result<Vec<Finding>, AwsError> {
-        let out = self
-            .ecr
-            .describe_image_scan_findings()
-            .repository_name(repository)
-            .image_id(ImageIdentifier::builder().image_digest(digest).build())
-            .max_results(1000)
-            .send()
-            .await
-            .map_err(classify)?;
-        let mut findings: Vec<Finding> = out
-            .image_scan_findings()
-            .map(|f| f.findings())
-            .unwrap_or_default()
-            .iter()
-            .map(|f| Finding {
-                name: s(f.name()),
-                severity: f.severity().map(severity).unwrap_or(Severity::Undefined),
-                uri: s(f.uri()),
-                description: s(f.description()),
-            })
-            .collect();
-        findings.sort_by_key(|f| f.severity);
-        Ok(findings)
     }
 }
 

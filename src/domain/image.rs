@@ -97,11 +97,3 @@ impl Image {
             .collect()
     }
 }
-
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub name: String,
-    pub severity: Severity,
-    pub uri: String,
-    pub description: String,
-}

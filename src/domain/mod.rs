@@ -13,7 +13,7 @@ mod time;
 
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
-pub use image::{Finding, Image, Repository, Severity};
+pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
@@ -42,11 +42,6 @@ pub struct Tag {
 /// The last path segment of an ARN (`…:task/cluster/abc` → `abc`).
 pub fn short_id(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
-}
-
-/// The name in a resource ARN: `…:cluster/prod` → `prod`; plain names pass.
-pub fn name_from_arn(arn: &str) -> &str {
-    short_id(arn)
 }
 
 /// `family:revision` from a task definition ARN or `family:revision` string.

@@ -67,10 +67,6 @@ impl Fleet {
         }
     }
 
-    pub fn aws(&self) -> &AwsClients {
-        &self.aws
-    }
-
     /// Forgets what an action on `cluster` may have changed.
     pub fn invalidate_cluster(&self, cluster: &str) {
         let prefix = format!("{cluster}/");
