@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::aws::AwsError;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -26,6 +27,12 @@ pub enum AppError {
     Aws(#[from] AwsError),
     #[error("template rendering failed: {0}")]
     Template(#[from] askama::Error),
+    /// The state store (users, sessions, audit trail) failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The session layer failed to load or save a session.
+    #[error("session: {0}")]
+    Session(#[from] tower_sessions::session::Error),
     #[error("{0}")]
     Internal(String),
 }
@@ -54,7 +61,7 @@ impl AppError {
             Self::Aws(AwsError::Invalid { .. }) => StatusCode::BAD_REQUEST,
             Self::Aws(AwsError::Throttled { .. }) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Aws(AwsError::Unavailable { .. }) => StatusCode::BAD_GATEWAY,
-            Self::Template(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -67,7 +74,7 @@ impl AppError {
             Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
             Self::Aws(AwsError::Throttled { .. }) => "AWS is throttling",
             Self::Aws(AwsError::Unavailable { .. }) => "AWS unavailable",
-            Self::Template(_) | Self::Internal(_) => "Something went wrong",
+            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => "Something went wrong",
         }
     }
 
@@ -83,7 +90,7 @@ impl AppError {
                 e.code()
             ),
             Self::Aws(e) => format!("AWS said: {} ({})", e.message(), e.code()),
-            Self::Template(_) | Self::Internal(_) => {
+            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => {
                 "ecsdeck hit an internal error. It has been logged; quote the request id when reporting it."
                     .to_string()
             }

@@ -1,8 +1,8 @@
 //! ecsdeck: a web dashboard for operating Amazon ECS.
 //!
 //! `app(state)` builds the one router that both the binary and the tests use.
-//! See DESIGN.md for the map: `web/` renders, `fleet/` reads, `aws/` is the
-//! only code that talks to the SDK, `sandbox/` simulates AWS.
+//! See docs/architecture.md for the map: `web/` renders, `fleet/` reads,
+//! `aws/` is the only code that talks to the SDK, `sandbox/` simulates AWS.
 
 pub mod auth;
 pub mod aws;
@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod fleet;
+pub mod glob;
 mod routes;
 pub mod sandbox;
 pub mod state;

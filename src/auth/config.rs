@@ -69,29 +69,11 @@ impl AuthConfig {
             return true;
         }
         let target = format!("{env}/{cluster}");
-        self.operator_scope.iter().any(|p| glob(p, &target))
+        crate::glob::any(&self.operator_scope, &target)
     }
 }
 
 /// `*` matches any run of characters; everything else matches itself.
-fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for middle in &parts[1..parts.len() - 1] {
-        match rest.find(middle) {
-            Some(i) => rest = &rest[i + middle.len()..],
-            None => return false,
-        }
-    }
-    true
-}
 
 /// Sign-in state shared by every request (cheap to clone).
 #[derive(Clone, Debug)]
@@ -132,21 +114,5 @@ impl AuthState {
                 }
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob;
-
-    #[test]
-    fn glob_matches_env_cluster_patterns() {
-        assert!(glob("staging/*", "staging/web"));
-        assert!(glob("*", "production/api"));
-        assert!(glob("*/dev-*", "sandbox/dev-one"));
-        assert!(!glob("staging/*", "production/web"));
-        assert!(glob("sandbox/demo", "sandbox/demo"));
-        assert!(!glob("sandbox/demo", "sandbox/demo2"));
-        assert!(!glob("a*a", "a"));
     }
 }

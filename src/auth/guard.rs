@@ -196,7 +196,7 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
     if unsafe_method {
         let expected = match session.get::<String>(CSRF_KEY).await {
             Ok(t) => t.unwrap_or_default(),
-            Err(e) => return AppError::Internal(e.to_string()).into_response(),
+            Err(e) => return AppError::from(e).into_response(),
         };
         let given = submitted_token(req.headers(), &attempt.fields).unwrap_or("");
         if !tokens_match(&expected, given) {

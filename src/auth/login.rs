@@ -121,7 +121,7 @@ pub async fn sign_in_user(
         .store()
         .user_get(&name)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        ?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = !form.password.is_empty() && verify_password_async(form.password, hash).await;
     if !ok {

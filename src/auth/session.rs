@@ -37,10 +37,6 @@ pub enum Resolved {
     NoRole(String),
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("session: {e}"))
-}
-
 /// A fresh random token (256 bits, hex).
 pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
@@ -48,11 +44,11 @@ pub fn new_token() -> String {
 
 /// The session's CSRF token, created on first use.
 pub async fn csrf_token(session: &Session) -> Result<String, AppError> {
-    if let Some(t) = session.get::<String>(CSRF_KEY).await.map_err(internal)? {
+    if let Some(t) = session.get::<String>(CSRF_KEY).await? {
         return Ok(t);
     }
     let t = new_token();
-    session.insert(CSRF_KEY, &t).await.map_err(internal)?;
+    session.insert(CSRF_KEY, &t).await?;
     Ok(t)
 }
 
@@ -74,7 +70,7 @@ pub async fn sign_in(
     via: &str,
 ) -> Result<(), AppError> {
     let now = config.clock.now_ms();
-    session.cycle_id().await.map_err(internal)?;
+    session.cycle_id().await?;
     session.clear().await;
     let auth = SessionAuth {
         name: name.to_string(),
@@ -82,18 +78,17 @@ pub async fn sign_in(
         signed_in_ms: now,
         last_seen_ms: now,
     };
-    session.insert(AUTH_KEY, &auth).await.map_err(internal)?;
+    session.insert(AUTH_KEY, &auth).await?;
     session
         .insert(CSRF_KEY, new_token())
-        .await
-        .map_err(internal)?;
+        .await?;
     session.set_expiry(Some(deadline(config, &auth, now)));
     Ok(())
 }
 
 /// Ends the session (deleted from the store; the cookie is removed).
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(internal)
+    session.flush().await.map_err(AppError::from)
 }
 
 /// How often `last_seen` is written back (at most once a minute).
@@ -111,7 +106,7 @@ async fn touch(
     if now - s.last_seen_ms >= touch_every_ms(config) {
         s.last_seen_ms = now;
         session.set_expiry(Some(deadline(config, &s, now)));
-        session.insert(AUTH_KEY, &s).await.map_err(internal)?;
+        session.insert(AUTH_KEY, &s).await?;
     }
     Ok(())
 }
@@ -142,8 +137,7 @@ pub async fn resolve(
             };
             match session
                 .get::<SessionAuth>(AUTH_KEY)
-                .await
-                .map_err(internal)?
+                .await?
             {
                 Some(s) if s.name == id.name && s.via == "alb" => {
                     touch(session, config, s, now).await?
@@ -155,8 +149,7 @@ pub async fn resolve(
         None => {
             let Some(s) = session
                 .get::<SessionAuth>(AUTH_KEY)
-                .await
-                .map_err(internal)?
+                .await?
             else {
                 return Ok(Resolved::Anonymous);
             };
@@ -169,7 +162,7 @@ pub async fn resolve(
             let role = match auth.store.user_get(&s.name).await {
                 Ok(Some(u)) => u.role.parse::<Role>().ok(),
                 Ok(None) => None,
-                Err(e) => return Err(AppError::Internal(e.to_string())),
+                Err(e) => return Err(e.into()),
             };
             let Some(role) = role else {
                 sign_out(session).await?;

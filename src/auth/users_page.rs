@@ -39,7 +39,7 @@ pub async fn list_users(State(state): State<AppState>) -> Result<Response, AppEr
         .store()
         .user_list()
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        ?
         .into_iter()
         .map(|u| UserRow {
             name: u.name,

@@ -77,7 +77,7 @@ pub async fn show_audit(
         .store()
         .audit_list(&filter, LIMIT)
         .await
-        .map_err(|e| AppError::Internal(format!("audit_list: {e}")))?;
+        ?;
     render(&AuditPage {
         shell: Shell::new(&state, "Audit trail")
             .section("audit")

@@ -75,21 +75,13 @@ pub fn is_protected(state: &AppState, env: &str, cluster: &Cluster) -> bool {
             .is_some_and(|v| v.to_ascii_lowercase().starts_with("prod"))
     });
     tagged
-        || state
-            .settings
-            .protected_clusters
-            .iter()
-            .any(|p| glob(p, &cluster.name) || glob(p, &format!("{env}/{}", cluster.name)))
+        || crate::glob::any(&state.settings.protected_clusters, &cluster.name)
+        || crate::glob::any(
+            &state.settings.protected_clusters,
+            &format!("{env}/{}", cluster.name),
+        )
 }
 
-fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((pre, post)) => {
-            text.len() >= pre.len() + post.len() && text.starts_with(pre) && text.ends_with(post)
-        }
-    }
-}
 
 /// Rejects input that is not valid, with the message shown to the user.
 pub fn invalid(message: impl Into<String>) -> AppError {
@@ -159,7 +151,7 @@ impl Attempt<'_> {
                 };
                 return respond(StatusCode::CONFLICT, done, self.htmx);
             }
-            Err(e) => return Err(AppError::Internal(format!("audit_begin: {e}"))),
+            Err(e) => return Err(e.into()),
         };
         let outcome = call().await;
         if let Ok(Some(after)) = &outcome {
@@ -218,17 +210,4 @@ pub fn request_id(headers: &axum::http::HeaderMap) -> Option<String> {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob;
-
-    #[test]
-    fn protected_globs() {
-        assert!(glob("prod-*", "prod-eu"));
-        assert!(glob("sandbox/acme-*", "sandbox/acme-production"));
-        assert!(!glob("prod-*", "staging"));
-        assert!(glob("staging", "staging"));
-    }
 }
