@@ -15,11 +15,11 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::auth::{self, Access, Guard, login};
+use crate::auth::{self, Access, Guard};
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, audit, cluster, error_page, headers, health, images, logs, overview, service,
-    task_definitions, tasks,
+    actions, assets, audit, cluster, error_page, headers, health, images, login, logs, overview,
+    service, task_definitions, tasks, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -154,12 +154,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             get(logs::download::download_logs),
         ),
         row("/audit", GET, Viewer, get(audit::show_audit)),
-        row(
-            "/admin/users",
-            GET,
-            Admin,
-            get(auth::users_page::list_users),
-        ),
+        row("/admin/users", GET, Admin, get(users::list_users)),
         row(
             "/login",
             &["GET", "POST"],

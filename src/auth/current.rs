@@ -1,8 +1,6 @@
-//! The signed-in user of a request: `CurrentUser` (an extractor for
-//! handlers) and the request-scoped context `Shell::new` reads, so every
-//! page shows who is signed in without each handler passing it along.
-
-use std::future::Future;
+//! The signed-in user of a request: `CurrentUser`, an extractor. The guard
+//! resolves it once and leaves it in the request (and response) extensions;
+//! handlers take it and pass it explicitly to what renders the page shell.
 
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -43,25 +41,6 @@ impl CurrentUser {
             Role::Viewer => false,
         }
     }
-}
-
-tokio::task_local! {
-    static CURRENT: Option<CurrentUser>;
-}
-
-/// Runs `f` with `user` as the request's signed-in user.
-pub async fn scope<F: Future>(user: Option<CurrentUser>, f: F) -> F::Output {
-    CURRENT.scope(user, f).await
-}
-
-/// Runs `f` (synchronously) with `user` as the signed-in user.
-pub fn with_user<R>(user: Option<CurrentUser>, f: impl FnOnce() -> R) -> R {
-    CURRENT.sync_scope(user, f)
-}
-
-/// The signed-in user of the request being handled, if any.
-pub fn current() -> Option<CurrentUser> {
-    CURRENT.try_with(Clone::clone).ok().flatten()
 }
 
 /// Resolves the user on routes the guard did not resolve (public ones).

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::csrf::{buffer_form, is_cross_site, is_unsafe, submitted_token, tokens_match};
 use super::session::{CSRF_KEY, Resolved, resolve};
-use super::{Access, AuthMode, CurrentUser, Role, client_addr, current, sign_in_redirect};
+use super::{Access, AuthMode, CurrentUser, Role, client_addr, sign_in_redirect};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::AuditRecord;
@@ -207,7 +207,7 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
     if let Some(u) = &user {
         req.extensions_mut().insert(u.clone());
     }
-    let mut resp = current::scope(user.clone(), next.run(req)).await;
+    let mut resp = next.run(req).await;
     if let Some(u) = user {
         resp.extensions_mut().insert(u);
     }

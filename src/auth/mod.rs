@@ -12,8 +12,9 @@
 //! - record the attempt with `state.store().audit_begin(&AuditRecord{…})`
 //!   before calling AWS (`StoreError::Duplicate` = the action id was used:
 //!   do not call AWS again) and `audit_finish(id, &AuditResult)` after;
-//! - templates get the user from `Shell` (`shell.can_operate()`) and hide
-//!   what the role cannot do.
+//! - pass the user to `Shell::for_env(env, Some(&user), title)`; templates
+//!   get it from the shell (`shell.can_operate()`) and hide what the role
+//!   cannot do.
 
 mod access;
 pub mod alb;
@@ -23,11 +24,9 @@ pub mod csrf;
 mod current;
 mod guard;
 mod limiter;
-pub mod login;
 pub mod password;
 mod role;
 pub mod session;
-pub mod users_page;
 
 use std::net::SocketAddr;
 
@@ -43,7 +42,7 @@ pub use access::Access;
 pub use alb::AlbConfig;
 pub use clock::Clock;
 pub use config::{AuthConfig, AuthMode, AuthState};
-pub use current::{CurrentUser, current, with_user};
+pub use current::CurrentUser;
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};
 pub use limiter::LoginLimits;
 pub use role::Role;
@@ -135,11 +134,8 @@ pub fn sign_in_redirect(method: &Method, uri: &Uri, headers: &HeaderMap) -> Resp
         None
     };
     let location = match here.filter(|h| h != "/") {
-        Some(h) => format!(
-            "/login?{}",
-            serde_urlencoded::to_string([("next", safe_next(Some(&h)))]).unwrap_or_default()
-        ),
-        None => "/login".to_string(),
+        Some(h) => crate::web::urls::login_then(&safe_next(Some(&h))),
+        None => crate::web::urls::login(),
     };
     let location = HeaderValue::from_str(&location).unwrap_or(HeaderValue::from_static("/login"));
     let mut resp = if htmx {

@@ -29,10 +29,7 @@ static VERSIONS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 
 /// `/static/NAME?v=HASH`: the URL pages use, so a new build busts caches.
 pub fn url(name: &str) -> String {
-    match VERSIONS.get(name) {
-        Some(v) => format!("/static/{name}?v={v}"),
-        None => format!("/static/{name}"),
-    }
+    crate::web::urls::asset(name, VERSIONS.get(name).map(String::as_str))
 }
 
 #[derive(Deserialize)]

@@ -73,13 +73,9 @@ pub async fn show_audit(
         action: opt(&query.action),
         status,
     };
-    let entries = state
-        .store()
-        .audit_list(&filter, LIMIT)
-        .await
-        ?;
+    let entries = state.store().audit_list(&filter, LIMIT).await?;
     render(&AuditPage {
-        shell: Shell::new(&state, "Audit trail")
+        shell: Shell::new(&state, Some(&user), "Audit trail")
             .section("audit")
             .crumb("Audit", None),
         query,

@@ -5,19 +5,19 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::auth::CurrentUser;
 use crate::domain::{Health, image_tag};
 use crate::error::AppError;
 use crate::fleet::{ClusterView, ServiceRow};
-use crate::state::AppState;
-use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
-use crate::web::htmx::{is_htmx, render};
-use crate::web::links::encode;
+use crate::web::console::Console;
+use crate::web::context::Freshness;
+use crate::web::extract::{ClusterPath, Env, Htmx, Path, Query};
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 /// Rows per page of the services table.
 pub const PAGE_SIZE: usize = 100;
@@ -43,6 +43,7 @@ pub struct Row<'a> {
 pub struct ClusterPage<'a> {
     pub shell: Shell,
     pub console_url: String,
+    pub tasks_url: String,
     pub live: ClusterLive<'a>,
 }
 
@@ -70,19 +71,26 @@ impl ClusterLive<'_> {
     /// This page's URL without the filter text (the live region adds the
     /// filter input's current value itself).
     pub fn live_url(&self) -> String {
-        format!(
-            "/{}/clusters/{}?sort={}&page={}",
-            self.env, self.view.cluster.name, self.query.sort, self.page
+        urls::cluster_page(
+            self.env,
+            &self.view.cluster.name,
+            "",
+            &self.query.sort,
+            self.page,
         )
     }
 
     /// A link to another page or sort order, keeping the filter.
     pub fn link(&self, sort: &str, page: usize) -> String {
-        let q = encode(&self.query.q);
-        format!(
-            "/{}/clusters/{}?q={q}&sort={sort}&page={page}",
-            self.env, self.view.cluster.name
-        )
+        urls::cluster_page(self.env, &self.view.cluster.name, &self.query.q, sort, page)
+    }
+
+    pub fn service_url(&self, service: &str) -> String {
+        urls::service(self.env, &self.view.cluster.name, service)
+    }
+
+    pub fn task_definition_url(&self, short: &str) -> String {
+        urls::task_definition_ref(self.env, short)
     }
 
     /// The sort key a column header should link to (toggles direction).
@@ -137,13 +145,13 @@ fn sort_rows(rows: &mut [&ServiceRow], sort: &str) {
 }
 
 pub async fn show_cluster(
-    State(state): State<AppState>,
-    Path((env, cluster)): Path<(String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(path): Path<ClusterPath>,
     Query(query): Query<ServicesQuery>,
-    headers: HeaderMap,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fresh = environment.fleet.cluster_view(&cluster).await?;
+    let fresh = env.fleet.cluster_view(&path.cluster).await?;
     let view = &fresh.value;
     let needle = query.q.trim().to_ascii_lowercase();
     let mut rows: Vec<&ServiceRow> = view.rows.iter().filter(|r| matches(r, &needle)).collect();
@@ -162,7 +170,7 @@ pub async fn show_cluster(
         .collect();
     ids.sort();
     ids.dedup();
-    let defs = environment.fleet.task_definitions(&ids).await;
+    let defs = env.fleet.task_definitions(&ids).await;
     let rows = shown
         .into_iter()
         .map(|row| {
@@ -184,7 +192,7 @@ pub async fn show_cluster(
         *counts.entry(r.health.health).or_insert(0) += 1;
     }
     let live = ClusterLive {
-        env: &env,
+        env: &env.name,
         view,
         rows,
         query: &query,
@@ -192,22 +200,20 @@ pub async fn show_cluster(
         page,
         pages,
         fresh: Freshness::of(&fresh),
-        poll: POLL_SECONDS,
+        poll: Poll::Normal.seconds(),
         counts,
     };
-    let console = Console {
-        region: &environment.region,
-    };
-    if is_htmx(&headers) {
-        return render(&live);
-    }
-    let name = view.cluster.name.clone();
-    render(&ClusterPage {
-        shell: Shell::for_env(environment, format!("Cluster {name}"))
+    let name = &view.cluster.name;
+    page_or_live(htmx, live, |live| ClusterPage {
+        shell: Shell::for_env(&env, Some(&user), format!("Cluster {name}"))
             .section("clusters")
-            .crumb("Clusters", Some("/".to_string()))
+            .crumb("Clusters", Some(urls::overview()))
             .crumb(name.clone(), None),
-        console_url: console.cluster(&name),
+        console_url: Console {
+            region: &env.region,
+        }
+        .cluster(name),
+        tasks_url: urls::tasks(&env.name, name),
         live,
     })
 }

@@ -48,22 +48,20 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     // The guard leaves the signed-in user on the response, so the error page's
     // header still shows who is signed in.
     let user = resp.extensions().get::<crate::auth::CurrentUser>().cloned();
-    let rendered = crate::auth::with_user(user, || {
-        if htmx {
-            ErrorToast {
-                report: &report,
-                request_id: &request_id,
-            }
-            .render()
-        } else {
-            ErrorPage {
-                shell: Shell::new(&state, report.title),
-                report: &report,
-                request_id: &request_id,
-            }
-            .render()
+    let rendered = if htmx {
+        ErrorToast {
+            report: &report,
+            request_id: &request_id,
         }
-    });
+        .render()
+    } else {
+        ErrorPage {
+            shell: Shell::new(&state, user.as_ref(), report.title),
+            report: &report,
+            request_id: &request_id,
+        }
+        .render()
+    };
     let mut out = match rendered {
         Ok(html) => (report.status, Html(html)).into_response(),
         Err(e) => {

@@ -1,4 +1,5 @@
-//! htmx request detection and rendering a page or its fragment.
+//! htmx request detection and rendering a template (pages with a live
+//! region answer through `web::live::page_or_live`).
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -19,17 +20,4 @@ pub fn render<T: Template>(template: &T) -> Result<Response, AppError> {
     resp.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("HX-Request"));
     Ok(resp)
-}
-
-/// Renders the fragment for htmx requests and the full page otherwise.
-pub fn page_or_fragment<P: Template, F: Template>(
-    headers: &HeaderMap,
-    page: impl FnOnce() -> P,
-    fragment: impl FnOnce() -> F,
-) -> Result<Response, AppError> {
-    if is_htmx(headers) {
-        render(&fragment())
-    } else {
-        render(&page())
-    }
 }

@@ -3,16 +3,18 @@
 //! "is production on the image I think it is?").
 
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::auth::CurrentUser;
 use crate::domain::{Image, Repository};
 use crate::error::AppError;
 use crate::fleet::{ImageUse, RepositoryView};
-use crate::state::AppState;
-use crate::web::context::{Console, Freshness, environment};
-use crate::web::htmx::render;
+use crate::web::console::Console;
+use crate::web::context::Freshness;
+use crate::web::extract::{Env, Htmx, Path, RepositoryPath};
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 pub struct RepoRow {
     pub repository: Repository,
@@ -21,19 +23,37 @@ pub struct RepoRow {
 
 #[derive(Template)]
 #[template(path = "pages/repositories.html")]
-pub struct RepositoriesPage {
+pub struct RepositoriesPage<'a> {
     pub shell: Shell,
     pub console_url: String,
+    pub live: RepositoriesLive<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/repositories_live.html")]
+pub struct RepositoriesLive<'a> {
+    pub env: &'a str,
     pub rows: Vec<RepoRow>,
     pub fresh: Freshness,
+    pub poll: u32,
+}
+
+impl RepositoriesLive<'_> {
+    pub fn url(&self) -> String {
+        urls::images(self.env)
+    }
+
+    pub fn repository_url(&self, repository: &str) -> String {
+        urls::repository(self.env, repository)
+    }
 }
 
 pub async fn list_repositories(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
+    env: Env,
+    user: CurrentUser,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fleet = &environment.fleet;
+    let fleet = &env.fleet;
     let repos = fleet.repositories().await?;
     let counts = futures::future::join_all(repos.value.iter().map(|r| fleet.images(&r.name))).await;
     let rows = repos
@@ -45,16 +65,21 @@ pub async fn list_repositories(
             images: images.ok().map(|i| i.len()),
         })
         .collect();
-    render(&RepositoriesPage {
-        shell: Shell::for_env(environment, "Images")
+    let live = RepositoriesLive {
+        env: &env.name,
+        rows,
+        fresh: Freshness::of(&repos),
+        poll: Poll::Slow.seconds(),
+    };
+    page_or_live(htmx, live, |live| RepositoriesPage {
+        shell: Shell::for_env(&env, Some(&user), "Images")
             .section("images")
             .crumb("Images", None),
-        rows,
         console_url: Console {
-            region: &environment.region,
+            region: &env.region,
         }
         .repositories(),
-        fresh: Freshness::of(&repos),
+        live,
     })
 }
 
@@ -62,13 +87,25 @@ pub async fn list_repositories(
 #[template(path = "pages/repository.html")]
 pub struct RepositoryPage<'a> {
     pub shell: Shell,
+    pub repository: &'a Repository,
+    pub console_url: String,
+    pub live: RepositoryLive<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/repository_live.html")]
+pub struct RepositoryLive<'a> {
     pub env: &'a str,
     pub view: &'a RepositoryView,
     pub fresh: Freshness,
-    pub console_url: String,
+    pub poll: u32,
 }
 
-impl RepositoryPage<'_> {
+impl RepositoryLive<'_> {
+    pub fn url(&self) -> String {
+        urls::repository(self.env, &self.view.repository.name)
+    }
+
     pub fn uses(&self, image: &Image) -> &[ImageUse] {
         self.view
             .uses
@@ -76,14 +113,20 @@ impl RepositoryPage<'_> {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
+
+    pub fn service_url(&self, cluster: &str, service: &str) -> String {
+        urls::service(self.env, cluster, service)
+    }
 }
 
 pub async fn show_repository(
-    State(state): State<AppState>,
-    Path((env, repository)): Path<(String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(path): Path<RepositoryPath>,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fresh = environment.fleet.repository_view(&repository).await?;
+    let repository = &path.repository;
+    let fresh = env.fleet.repository_view(repository).await?;
     let account = fresh
         .value
         .repository
@@ -92,17 +135,22 @@ pub async fn show_repository(
         .nth(4)
         .unwrap_or_default()
         .to_string();
-    let console = Console {
-        region: &environment.region,
-    };
-    render(&RepositoryPage {
-        shell: Shell::for_env(environment, format!("Images · {repository}"))
-            .section("images")
-            .crumb("Images", Some(format!("/{env}/images")))
-            .crumb(repository.clone(), None),
-        env: &env,
+    let live = RepositoryLive {
+        env: &env.name,
         view: &fresh.value,
         fresh: Freshness::of(&fresh),
-        console_url: console.repository(&account, &repository),
+        poll: Poll::Slow.seconds(),
+    };
+    page_or_live(htmx, live, |live| RepositoryPage {
+        shell: Shell::for_env(&env, Some(&user), format!("Images · {repository}"))
+            .section("images")
+            .crumb("Images", Some(urls::images(&env.name)))
+            .crumb(repository.clone(), None),
+        repository: &fresh.value.repository,
+        console_url: Console {
+            region: &env.region,
+        }
+        .repository(&account, repository),
+        live,
     })
 }

@@ -4,9 +4,8 @@
 
 use std::sync::Arc;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
 use crate::domain::{Task, TaskDefinition};
+use crate::web::urls;
 
 /// Builds log viewer links for tasks of the given task definitions.
 pub struct LogLinks<'a> {
@@ -23,12 +22,7 @@ impl LogLinks<'_> {
             .iter()
             .find(|td| td.arn == task.task_definition)?;
         let (group, stream) = td.container(container)?.log_stream(task.id())?;
-        Some(format!(
-            "/{}/logs?group={}&stream={}",
-            self.env,
-            encode(&group),
-            encode(&stream)
-        ))
+        Some(urls::log_stream(self.env, &group, &stream))
     }
 
     /// The log link of a task's first logging container (for table rows).
@@ -40,25 +34,6 @@ impl LogLinks<'_> {
 
     /// Interleaved logs of every task of a service, for one container.
     pub fn service(&self, cluster: &str, service: &str, container: &str) -> String {
-        format!(
-            "/{}/logs?service={}&container={}",
-            self.env,
-            encode(&format!("{cluster}/{service}")),
-            encode(container)
-        )
+        urls::service_logs(self.env, cluster, service, container)
     }
-}
-
-/// Characters a query parameter value keeps as they are (RFC 3986
-/// unreserved, plus `/` for readable log stream names).
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~')
-    .remove(b'/');
-
-/// Percent-encodes a query parameter value.
-pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, QUERY_VALUE).to_string()
 }

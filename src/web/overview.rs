@@ -3,15 +3,18 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::fleet::ClusterSummary;
 use crate::state::AppState;
-use crate::web::context::{Console, Freshness, POLL_SECONDS};
-use crate::web::htmx::page_or_fragment;
+use crate::web::console::Console;
+use crate::web::context::Freshness;
+use crate::web::extract::Htmx;
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 /// One environment's clusters, or why they could not be read.
 pub struct EnvOverview {
@@ -39,25 +42,40 @@ impl EnvOverview {
     pub fn crashed(&self) -> usize {
         self.clusters.iter().map(|c| c.crashed_last_hour).sum()
     }
+
+    pub fn cluster_url(&self, cluster: &str) -> String {
+        urls::cluster(&self.name, cluster)
+    }
+
+    pub fn service_url(&self, cluster: &str, service: &str) -> String {
+        urls::service(&self.name, cluster, service)
+    }
 }
 
 #[derive(Template)]
 #[template(path = "pages/overview.html")]
 pub struct OverviewPage<'a> {
     pub shell: Shell,
-    pub body: OverviewBody<'a>,
+    pub live: OverviewLive<'a>,
 }
 
 #[derive(Template)]
-#[template(path = "partials/overview_body.html")]
-pub struct OverviewBody<'a> {
+#[template(path = "partials/overview_live.html")]
+pub struct OverviewLive<'a> {
     pub envs: &'a [EnvOverview],
     pub poll: u32,
 }
 
+impl OverviewLive<'_> {
+    pub fn url(&self) -> String {
+        urls::overview()
+    }
+}
+
 pub async fn show_overview(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    user: CurrentUser,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
     let loads = state.environments.iter().map(|e| e.fleet.overview());
     let results = futures::future::join_all(loads).await;
@@ -90,18 +108,14 @@ pub async fn show_overview(
             },
         })
         .collect();
-    let body = || OverviewBody {
+    let live = OverviewLive {
         envs: &envs,
-        poll: POLL_SECONDS,
+        poll: Poll::Normal.seconds(),
     };
-    page_or_fragment(
-        &headers,
-        || OverviewPage {
-            shell: Shell::new(&state, "Clusters")
-                .section("clusters")
-                .crumb("Clusters", None),
-            body: body(),
-        },
-        body,
-    )
+    page_or_live(htmx, live, |live| OverviewPage {
+        shell: Shell::new(&state, Some(&user), "Clusters")
+            .section("clusters")
+            .crumb("Clusters", None),
+        live,
+    })
 }

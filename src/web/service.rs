@@ -3,20 +3,23 @@
 //! progress, events, running and stopped tasks with reasons, configuration.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 
+use crate::auth::CurrentUser;
 use crate::domain::{Task, ecr_repository_name, image_tag};
 use crate::error::AppError;
 use crate::fleet::ServiceView;
 use crate::state::AppState;
 use crate::store::AuditEntry;
 use crate::web::actions::{ActionPanel, recent_audit};
-use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
-use crate::web::htmx::{is_htmx, render};
+use crate::web::console::Console;
+use crate::web::context::Freshness;
+use crate::web::extract::{Env, Htmx, Path, ServicePath};
 use crate::web::links::LogLinks;
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 /// A container image the service runs, with its ECR repository if any.
 pub struct ImageInUse {
@@ -53,29 +56,37 @@ pub struct ServiceLive<'a> {
 
 impl ServiceLive<'_> {
     pub fn url(&self) -> String {
-        format!(
-            "/{}/clusters/{}/services/{}",
-            self.env, self.cluster, self.view.service.name
-        )
+        urls::service(self.env, self.cluster, &self.view.service.name)
     }
 
     pub fn task_url(&self, task: &Task) -> String {
-        format!(
-            "/{}/clusters/{}/tasks/{}",
-            self.env,
-            self.cluster,
-            task.id()
-        )
+        urls::task(self.env, self.cluster, task.id())
+    }
+
+    pub fn task_stop_url(&self, task: &Task) -> String {
+        urls::task_stop(self.env, self.cluster, task.id())
+    }
+
+    pub fn task_definition_url(&self, short: &str) -> String {
+        urls::task_definition_ref(self.env, short)
+    }
+
+    pub fn repository_url(&self, repository: &str) -> String {
+        urls::repository(self.env, repository)
     }
 }
 
 pub async fn show_service(
     State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    env: Env,
+    user: CurrentUser,
+    Path(path): Path<ServicePath>,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fresh = environment.fleet.service_view(&cluster, &service).await?;
+    let ServicePath {
+        cluster, service, ..
+    } = &path;
+    let fresh = env.fleet.service_view(cluster, service).await?;
     let view = &fresh.value;
     let images = view
         .task_definition
@@ -92,41 +103,38 @@ pub async fn show_service(
                 .collect()
         })
         .unwrap_or_default();
-    let user = crate::auth::current();
-    let panel = ActionPanel::for_user(&state, user.as_ref(), &env, &cluster, &view.service);
-    let audit = recent_audit(&state, &env, &cluster, &view.service.name).await;
+    let panel = ActionPanel::for_user(&state, Some(&user), &env.name, cluster, &view.service);
+    let audit = recent_audit(&state, &env.name, cluster, &view.service.name).await;
     let live = ServiceLive {
         audit,
         act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
-        env: &env,
-        cluster: &cluster,
+        env: &env.name,
+        cluster,
         view,
         images,
         logs: LogLinks {
-            env: &env,
+            env: &env.name,
             task_definitions: &view.task_definitions,
         },
         fresh: Freshness::of(&fresh),
         // Poll faster while a deployment rolls, so progress is visible.
         poll: if view.service.is_rolling() {
-            2
+            Poll::Busy
         } else {
-            POLL_SECONDS
-        },
+            Poll::Normal
+        }
+        .seconds(),
     };
-    if is_htmx(&headers) {
-        return render(&live);
-    }
-    let console = Console {
-        region: &environment.region,
-    };
-    render(&ServicePage {
-        shell: Shell::for_env(environment, format!("{service} · {cluster}"))
+    page_or_live(htmx, live, |live| ServicePage {
+        shell: Shell::for_env(&env, Some(&user), format!("{service} · {cluster}"))
             .section("clusters")
-            .crumb("Clusters", Some("/".to_string()))
-            .crumb(cluster.clone(), Some(format!("/{env}/clusters/{cluster}")))
+            .crumb("Clusters", Some(urls::overview()))
+            .crumb(cluster.clone(), Some(urls::cluster(&env.name, cluster)))
             .crumb(service.clone(), None),
-        console_url: console.service(&cluster, &service),
+        console_url: Console {
+            region: &env.region,
+        }
+        .service(cluster, service),
         panel,
         live,
     })

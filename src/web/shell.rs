@@ -1,7 +1,8 @@
 //! The page shell every full page renders into: header, breadcrumb, footer.
 
-use crate::state::{AppState, VERSION};
-use crate::web::assets;
+use crate::auth::CurrentUser;
+use crate::state::{AppState, Environment, VERSION};
+use crate::web::{assets, urls};
 
 /// One breadcrumb step; the last one has no link.
 #[derive(Clone, Debug)]
@@ -16,8 +17,7 @@ pub struct Shell {
     pub title: String,
     pub env_name: String,
     pub region: String,
-    /// The signed-in user's name, if any (filled from the request's
-    /// `auth::current()` user).
+    /// The signed-in user's name, if any (handlers pass the user in).
     pub user: Option<String>,
     /// The signed-in user's role (`viewer`, `operator`, `admin`), or "".
     pub role: &'static str,
@@ -30,21 +30,34 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// A shell for the first configured environment.
-    pub fn new(state: &AppState, title: impl Into<String>) -> Self {
+    /// A shell for pages outside any one environment (overview, audit,
+    /// sign-in, errors): the header names the first configured environment.
+    pub fn new(state: &AppState, user: Option<&CurrentUser>, title: impl Into<String>) -> Self {
         let (env_name, region) = state
             .environments
             .first()
             .map(|e| (e.name.clone(), e.region.clone()))
             .unwrap_or_default();
-        let current = crate::auth::current();
+        Self::build(env_name, region, user, title.into())
+    }
+
+    /// A shell for the environment named in the URL.
+    pub fn for_env(
+        env: &Environment,
+        user: Option<&CurrentUser>,
+        title: impl Into<String>,
+    ) -> Self {
+        Self::build(env.name.clone(), env.region.clone(), user, title.into())
+    }
+
+    fn build(env_name: String, region: String, user: Option<&CurrentUser>, title: String) -> Self {
         Self {
-            title: title.into(),
+            title,
             env_name,
             region,
-            user: current.as_ref().map(|u| u.name.clone()),
-            role: current.as_ref().map_or("", |u| u.role.as_str()),
-            csrf_token: current.map(|u| u.csrf_token).unwrap_or_default(),
+            user: user.map(|u| u.name.clone()),
+            role: user.map_or("", |u| u.role.as_str()),
+            csrf_token: user.map(|u| u.csrf_token.clone()).unwrap_or_default(),
             version: VERSION,
             crumbs: Vec::new(),
             section: "",
@@ -60,22 +73,6 @@ impl Shell {
     /// Whether the signed-in user is an admin.
     pub fn is_admin(&self) -> bool {
         self.role == "admin"
-    }
-
-    /// A shell for the environment named in the URL.
-    pub fn for_env(env: &crate::state::Environment, title: impl Into<String>) -> Self {
-        let current = crate::auth::current();
-        Self {
-            title: title.into(),
-            env_name: env.name.clone(),
-            region: env.region.clone(),
-            user: current.as_ref().map(|u| u.name.clone()),
-            role: current.as_ref().map_or("", |u| u.role.as_str()),
-            csrf_token: current.map(|u| u.csrf_token).unwrap_or_default(),
-            version: VERSION,
-            crumbs: Vec::new(),
-            section: "",
-        }
     }
 
     /// Marks the current nav section.
@@ -98,8 +95,36 @@ impl Shell {
         assets::url(name)
     }
 
-    /// `/{env}/{rest}` for the current environment.
-    pub fn env_path(&self, rest: &str) -> String {
-        format!("/{}/{}", self.env_name, rest)
+    /// The header's links (the shell template's only URLs).
+    pub fn home_url(&self) -> String {
+        urls::overview()
+    }
+
+    pub fn images_url(&self) -> String {
+        urls::images(&self.env_name)
+    }
+
+    pub fn logs_url(&self) -> String {
+        urls::logs(&self.env_name)
+    }
+
+    pub fn audit_url(&self) -> String {
+        urls::audit()
+    }
+
+    pub fn users_url(&self) -> String {
+        urls::admin_users()
+    }
+
+    pub fn login_url(&self) -> String {
+        urls::login()
+    }
+
+    pub fn logout_url(&self) -> String {
+        urls::logout()
+    }
+
+    pub fn health_url(&self) -> String {
+        urls::healthz()
     }
 }

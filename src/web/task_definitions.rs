@@ -3,18 +3,19 @@
 //! any two with `?from=N&to=M`), `/{env}/task-definitions/{family}/{revision}`.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::auth::CurrentUser;
 use crate::domain::{ContainerDef, Revision, TaskDefinition};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::context::{Console, environment};
+use crate::web::console::Console;
+use crate::web::extract::{Env, FamilyPath, Path, Query, RevisionPath};
 use crate::web::htmx::render;
 use crate::web::mask::display_value;
 use crate::web::shell::Shell;
 use crate::web::td_diff::{DiffRow, diff};
+use crate::web::urls;
 
 #[derive(Template)]
 #[template(path = "pages/task_definition_families.html")]
@@ -23,14 +24,10 @@ pub struct FamiliesPage {
     pub families: Vec<String>,
 }
 
-pub async fn list_families(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
-) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let families = environment.fleet.task_definition_families().await?;
+pub async fn list_families(env: Env, user: CurrentUser) -> Result<Response, AppError> {
+    let families = env.fleet.task_definition_families().await?;
     render(&FamiliesPage {
-        shell: Shell::for_env(environment, "Task definitions")
+        shell: Shell::for_env(&env, Some(&user), "Task definitions")
             .section("clusters")
             .crumb("Task definitions", None),
         families,
@@ -75,12 +72,12 @@ fn parse_revision(raw: Option<&str>, what: &str) -> Result<Option<i32>, AppError
 }
 
 pub async fn show_family(
-    State(state): State<AppState>,
-    Path((env, family)): Path<(String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(FamilyPath { family, .. }): Path<FamilyPath>,
     Query(q): Query<DiffQuery>,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fleet = &environment.fleet;
+    let fleet = &env.fleet;
     let revisions = fleet.revisions(&family).await?;
     let newest = revisions.first().map(|r| r.revision).unwrap_or(1);
     let to = parse_revision(q.to.as_deref(), "second")?.unwrap_or(newest);
@@ -105,12 +102,12 @@ pub async fn show_family(
         fleet.task_definition(&to_id)
     )?;
     render(&FamilyPage {
-        shell: Shell::for_env(environment, format!("Task definition {family}"))
+        shell: Shell::for_env(&env, Some(&user), format!("Task definition {family}"))
             .section("clusters")
-            .crumb("Task definitions", Some(format!("/{env}/task-definitions")))
+            .crumb("Task definitions", Some(urls::task_definitions(&env.name)))
             .crumb(family.clone(), None),
         console_url: Console {
-            region: &environment.region,
+            region: &env.region,
         }
         .family(&family),
         diff: diff(&a, &b, changes_only),
@@ -151,30 +148,29 @@ impl RevisionPage<'_> {
 }
 
 pub async fn show_revision(
-    State(state): State<AppState>,
-    Path((env, family, revision)): Path<(String, String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(RevisionPath {
+        family, revision, ..
+    }): Path<RevisionPath>,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
     let revision = parse_revision(Some(&revision), "")?
         .ok_or_else(|| AppError::BadRequest("A revision number is required.".to_string()))?;
-    let td = environment
+    let td = env
         .fleet
         .task_definition(&format!("{family}:{revision}"))
         .await?;
-    let console = Console {
-        region: &environment.region,
-    };
     render(&RevisionPage {
-        shell: Shell::for_env(environment, format!("{family}:{revision}"))
+        shell: Shell::for_env(&env, Some(&user), format!("{family}:{revision}"))
             .section("clusters")
-            .crumb("Task definitions", Some(format!("/{env}/task-definitions")))
-            .crumb(
-                family.clone(),
-                Some(format!("/{env}/task-definitions/{family}")),
-            )
+            .crumb("Task definitions", Some(urls::task_definitions(&env.name)))
+            .crumb(family.clone(), Some(urls::family(&env.name, &family)))
             .crumb(revision.to_string(), None),
-        env: &env,
-        console_url: console.task_definition(&family, revision),
+        env: &env.name,
+        console_url: Console {
+            region: &env.region,
+        }
+        .task_definition(&family, revision),
         td: &td,
     })
 }

@@ -4,19 +4,20 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::auth::CurrentUser;
 use crate::aws::TaskQuery;
 use crate::domain::{Task, TaskDefinition, ecr_repository_name, image_tag};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::context::{Console, Freshness, POLL_SECONDS, environment};
-use crate::web::htmx::{is_htmx, render};
-use crate::web::links::{LogLinks, encode};
+use crate::web::console::Console;
+use crate::web::context::Freshness;
+use crate::web::extract::{ClusterPath, Env, Htmx, Path, Query, TaskPath};
+use crate::web::links::LogLinks;
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct TasksFilter {
@@ -57,6 +58,8 @@ impl TasksFilter {
 pub struct TasksPage<'a> {
     pub shell: Shell,
     pub console_url: String,
+    /// Where the filter form submits.
+    pub form_url: String,
     pub live: TasksLive<'a>,
 }
 
@@ -75,27 +78,34 @@ pub struct TasksLive<'a> {
 
 impl TasksLive<'_> {
     pub fn url(&self) -> String {
-        format!(
-            "/{}/clusters/{}/tasks?status={}&service={}&launch_type={}",
+        urls::tasks_filtered(
             self.env,
             self.cluster,
-            encode(&self.filter.status),
-            encode(&self.filter.service),
-            encode(&self.filter.launch_type)
+            &self.filter.status,
+            &self.filter.service,
+            &self.filter.launch_type,
         )
+    }
+
+    pub fn task_url(&self, task: &Task) -> String {
+        urls::task(self.env, self.cluster, task.id())
+    }
+
+    pub fn service_url(&self, service: &str) -> String {
+        urls::service(self.env, self.cluster, service)
     }
 }
 
 pub async fn list_tasks(
-    State(state): State<AppState>,
-    Path((env, cluster)): Path<(String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(path): Path<ClusterPath>,
     Query(filter): Query<TasksFilter>,
-    headers: HeaderMap,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
     let query = filter.validate()?;
-    let fleet = &environment.fleet;
-    let cluster_name = fleet.cluster(&cluster).await?.name;
+    let fleet = &env.fleet;
+    let cluster_name = fleet.cluster(&path.cluster).await?.name;
     let fresh = fleet.tasks(&cluster_name, &query).await?;
     let mut tasks = (*fresh.value).clone();
     let stopped = query.desired_status.as_deref() == Some("STOPPED");
@@ -109,34 +119,32 @@ pub async fn list_tasks(
     ids.dedup();
     let defs: Vec<Arc<TaskDefinition>> = fleet.task_definitions(&ids).await;
     let live = TasksLive {
-        env: &env,
+        env: &env.name,
         cluster: &cluster_name,
         filter: &filter,
         tasks,
         logs: LogLinks {
-            env: &env,
+            env: &env.name,
             task_definitions: &defs,
         },
         fresh: Freshness::of(&fresh),
-        poll: POLL_SECONDS,
+        poll: Poll::Normal.seconds(),
         stopped,
     };
-    if is_htmx(&headers) {
-        return render(&live);
-    }
-    render(&TasksPage {
-        shell: Shell::for_env(environment, format!("Tasks · {cluster_name}"))
+    page_or_live(htmx, live, |live| TasksPage {
+        shell: Shell::for_env(&env, Some(&user), format!("Tasks · {cluster_name}"))
             .section("clusters")
-            .crumb("Clusters", Some("/".to_string()))
+            .crumb("Clusters", Some(urls::overview()))
             .crumb(
                 cluster_name.clone(),
-                Some(format!("/{env}/clusters/{cluster_name}")),
+                Some(urls::cluster(&env.name, &cluster_name)),
             )
             .crumb("Tasks", None),
         console_url: Console {
-            region: &environment.region,
+            region: &env.region,
         }
         .tasks(&cluster_name),
+        form_url: urls::tasks(&env.name, &cluster_name),
         live,
     })
 }
@@ -153,25 +161,52 @@ pub struct ContainerRow<'a> {
 #[template(path = "pages/task.html")]
 pub struct TaskPage<'a> {
     pub shell: Shell,
+    pub task_arn: &'a str,
+    pub console_url: String,
+    pub live: TaskLive<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "partials/task_live.html")]
+pub struct TaskLive<'a> {
     pub env: &'a str,
     pub cluster: &'a str,
     pub task: &'a Task,
     pub containers: Vec<ContainerRow<'a>>,
-    pub console_url: String,
     pub fresh: Freshness,
+    pub poll: u32,
+}
+
+impl TaskLive<'_> {
+    pub fn url(&self) -> String {
+        urls::task(self.env, self.cluster, self.task.id())
+    }
+
+    pub fn service_url(&self, service: &str) -> String {
+        urls::service(self.env, self.cluster, service)
+    }
+
+    pub fn task_definition_url(&self) -> String {
+        urls::task_definition_ref(self.env, self.task.task_definition_short())
+    }
+
+    pub fn repository_url(&self, repository: &str) -> String {
+        urls::repository(self.env, repository)
+    }
 }
 
 pub async fn show_task(
-    State(state): State<AppState>,
-    Path((env, cluster, task_id)): Path<(String, String, String)>,
+    env: Env,
+    user: CurrentUser,
+    Path(path): Path<TaskPath>,
+    htmx: Htmx,
 ) -> Result<Response, AppError> {
-    let environment = environment(&state, &env)?;
-    let fleet = &environment.fleet;
-    let cluster_name = fleet.cluster(&cluster).await?.name;
-    let (task, td) = fleet.task(&cluster_name, &task_id).await?;
+    let fleet = &env.fleet;
+    let cluster_name = fleet.cluster(&path.cluster).await?.name;
+    let (task, td) = fleet.task(&cluster_name, &path.task_id).await?;
     let defs: Vec<Arc<TaskDefinition>> = td.into_iter().collect();
     let logs = LogLinks {
-        env: &env,
+        env: &env.name,
         task_definitions: &defs,
     };
     let containers = task
@@ -184,29 +219,36 @@ pub async fn show_task(
             logs: logs.container(&task, &c.name),
         })
         .collect();
-    let console = Console {
-        region: &environment.region,
-    };
-    let mut shell = Shell::for_env(environment, format!("Task {}", task.id()))
-        .section("clusters")
-        .crumb("Clusters", Some("/".to_string()))
-        .crumb(
-            cluster_name.clone(),
-            Some(format!("/{env}/clusters/{cluster_name}")),
-        );
-    if let Some(service) = task.service_name() {
-        shell = shell.crumb(
-            service.to_string(),
-            Some(format!("/{env}/clusters/{cluster_name}/services/{service}")),
-        );
-    }
-    render(&TaskPage {
-        shell: shell.crumb(task.id().to_string(), None),
-        env: &env,
+    let live = TaskLive {
+        env: &env.name,
         cluster: &cluster_name,
         task: &task,
         containers,
-        console_url: console.task(&cluster_name, task.id()),
         fresh: Freshness::now(),
+        poll: Poll::Normal.seconds(),
+    };
+    page_or_live(htmx, live, |live| {
+        let mut shell = Shell::for_env(&env, Some(&user), format!("Task {}", task.id()))
+            .section("clusters")
+            .crumb("Clusters", Some(urls::overview()))
+            .crumb(
+                cluster_name.clone(),
+                Some(urls::cluster(&env.name, &cluster_name)),
+            );
+        if let Some(service) = task.service_name() {
+            shell = shell.crumb(
+                service.to_string(),
+                Some(urls::service(&env.name, &cluster_name, service)),
+            );
+        }
+        TaskPage {
+            shell: shell.crumb(task.id().to_string(), None),
+            task_arn: &task.arn,
+            console_url: Console {
+                region: &env.region,
+            }
+            .task(&cluster_name, task.id()),
+            live,
+        }
     })
 }

@@ -7,6 +7,8 @@
 //! environment name comes from configuration and a repository name keeps
 //! its `/`); query values keep `/` for readable log stream names.
 
+use std::fmt::Display;
+
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Characters a query parameter value keeps as they are (RFC 3986
@@ -80,7 +82,7 @@ impl QueryString {
     }
 }
 
-impl std::fmt::Display for QueryString {
+impl Display for QueryString {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0.join("&"))
     }
@@ -194,14 +196,16 @@ pub fn family(env: &str, family: &str) -> String {
 }
 
 /// A family's page with the diff of two revisions.
-pub fn family_diff(env: &str, family_name: &str, from: i32, to: i32) -> String {
+/// (Revisions are numbers; any displayable form is taken, so templates can
+/// pass the references Askama gives them.)
+pub fn family_diff(env: &str, family_name: &str, from: impl Display, to: impl Display) -> String {
     QueryString::new()
         .add("from", from.to_string())
         .add("to", to.to_string())
         .on(family(env, family_name))
 }
 
-pub fn task_definition(env: &str, family_name: &str, revision: i32) -> String {
+pub fn task_definition(env: &str, family_name: &str, revision: impl Display) -> String {
     format!("{}/{revision}", family(env, family_name))
 }
 
@@ -300,10 +304,7 @@ mod tests {
             "/e/task-definitions/web/12"
         );
         assert_eq!(
-            task_definition_ref(
-                "e",
-                "arn:aws:ecs:us-east-1:1:task-definition/web:3"
-            ),
+            task_definition_ref("e", "arn:aws:ecs:us-east-1:1:task-definition/web:3"),
             "/e/task-definitions/web/3"
         );
         assert_eq!(task_definition_ref("e", "web"), "/e/task-definitions/web");

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ecsdeck::auth::login::{TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS};
+use ecsdeck::web::login::{TOO_MANY_ATTEMPTS, WRONG_CREDENTIALS};
 
 use crate::auth_support::*;
 use crate::both_backends;

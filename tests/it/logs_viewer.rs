@@ -149,8 +149,8 @@ async fn seeded_markers_render_as_text_and_colours() {
         let page = app
             .ok(&format!(
                 "/sandbox/logs?group={}&stream={}",
-                ecsdeck::web::links::encode(group),
-                ecsdeck::web::links::encode(&stream)
+                ecsdeck::web::urls::encode(group),
+                ecsdeck::web::urls::encode(&stream)
             ))
             .await;
         assert!(page.contains(want), "{group}: {want} not in page");

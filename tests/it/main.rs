@@ -17,6 +17,7 @@ mod browse_costs;
 mod browse_images;
 mod browse_pages;
 mod browser;
+mod code_rules;
 mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{Fields, field};
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::Environment;
 use crate::web::htmx::{is_htmx, render};
@@ -39,6 +40,8 @@ pub struct Confirm {
     pub danger: bool,
     pub csrf_token: String,
     pub back: String,
+    /// Who is acting (for the page shell).
+    pub user: CurrentUser,
 }
 
 /// The outcome of a confirmed action.
@@ -60,7 +63,7 @@ struct ActionPage {
 
 impl Confirm {
     /// A confirmation for `title` posting back to `url`.
-    pub fn new(title: impl Into<String>, url: String, back: String, csrf_token: &str) -> Self {
+    pub fn new(title: impl Into<String>, url: String, back: String, user: &CurrentUser) -> Self {
         Self {
             title: title.into(),
             url,
@@ -75,8 +78,9 @@ impl Confirm {
             need_large: false,
             submit: "Confirm".to_string(),
             danger: false,
-            csrf_token: csrf_token.to_string(),
+            csrf_token: user.csrf_token.clone(),
             back,
+            user: user.clone(),
         }
     }
 
@@ -112,7 +116,7 @@ impl Confirm {
             render(&self)?
         } else {
             render(&ActionPage {
-                shell: Shell::for_env(env, self.title.clone())
+                shell: Shell::for_env(env, Some(&self.user), self.title.clone())
                     .section("clusters")
                     .crumb("Back", Some(self.back.clone()))
                     .crumb(self.title.clone(), None),

@@ -139,7 +139,7 @@ pub async fn deploy_image(
         format!("Deploy {tag} to {service}"),
         url,
         back.clone(),
-        &user.csrf_token,
+        &user,
     )
     .hidden("container", container_name)
     .hidden("tag", tag)

@@ -57,7 +57,9 @@ pub fn action_id(fields: &Fields) -> String {
 /// Checks that run before anything else: the environment exists and the
 /// dashboard is not read-only.
 pub fn preflight<'a>(state: &'a AppState, env: &str) -> Result<&'a Environment, AppError> {
-    let environment = crate::web::context::environment(state, env)?;
+    let environment = state
+        .environment(env)
+        .ok_or_else(|| AppError::NotFound(format!("There is no environment named {env}.")))?;
     if state.settings.read_only {
         return Err(AppError::Forbidden(
             "This ecsdeck runs read-only (--read-only): no action can change AWS.".to_string(),
@@ -81,7 +83,6 @@ pub fn is_protected(state: &AppState, env: &str, cluster: &Cluster) -> bool {
             &format!("{env}/{}", cluster.name),
         )
 }
-
 
 /// Rejects input that is not valid, with the message shown to the user.
 pub fn invalid(message: impl Into<String>) -> AppError {

@@ -33,7 +33,7 @@ pub async fn redeploy_service(
         format!("Redeploy {service} (restart all tasks)"),
         url,
         back.clone(),
-        &user.csrf_token,
+        &user,
     )
     .hidden("action_id", action_id.clone());
     form.summary = vec![

@@ -113,14 +113,9 @@ pub async fn rollback_service(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/rollback");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(
-        format!("Roll back {service}"),
-        url,
-        back.clone(),
-        &user.csrf_token,
-    )
-    .hidden("revision", target.to_string())
-    .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(format!("Roll back {service}"), url, back.clone(), &user)
+        .hidden("revision", target.to_string())
+        .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!("Task definition {from} → {to} (a rolling deployment)"),
@@ -193,7 +188,7 @@ pub async fn stop_deployment(
         format!("Stop the deployment of {service}"),
         url,
         back.clone(),
-        &user.csrf_token,
+        &user,
     )
     .hidden("action_id", action_id.clone());
     form.summary = vec![

@@ -47,14 +47,7 @@ pub async fn scale_service(
     let url = format!("/{env}/clusters/{cluster}/services/{service}/scale");
     let back = format!("/{env}/clusters/{cluster}/services/{service}");
     let raw = field(&fields, "desired_count");
-    let base = || {
-        Confirm::new(
-            format!("Scale {service}"),
-            url.clone(),
-            back.clone(),
-            &user.csrf_token,
-        )
-    };
+    let base = || Confirm::new(format!("Scale {service}"), url.clone(), back.clone(), &user);
     let desired = match parse_count(raw) {
         Ok(n) => n,
         Err(message) => {

@@ -47,13 +47,8 @@ pub async fn stop_task(
     let action_id = action_id(&fields);
     let protected = is_protected(&state, &env, &cluster_info);
     let name = task.service_name().unwrap_or(task.id()).to_string();
-    let mut form = Confirm::new(
-        format!("Stop task {}", task.id()),
-        url,
-        back.clone(),
-        &user.csrf_token,
-    )
-    .hidden("action_id", action_id.clone());
+    let mut form = Confirm::new(format!("Stop task {}", task.id()), url, back.clone(), &user)
+        .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · {}", cluster_info.name, task.group),
         format!(

@@ -3,7 +3,6 @@
 //! memory.
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -11,12 +10,10 @@ use futures::StreamExt;
 use super::params::LogParams;
 use super::resolve;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::context::environment;
+use crate::web::extract::{Env, Query};
 
 pub async fn download_logs(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
+    env: Env,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let params = LogParams::parse(&pairs)?;
@@ -25,14 +22,13 @@ pub async fn download_logs(
             "A download needs group= and stream=, or service= and container=.".to_string(),
         ));
     }
-    let environment = environment(&state, &env)?;
-    let resolved = resolve(environment, &params).await?;
+    let resolved = resolve(&env, &params).await?;
     if resolved.no_streams {
         return Err(AppError::NotFound(
             "No task of this service logs that container to CloudWatch.".to_string(),
         ));
     }
-    let mut pages = environment.fleet.download(resolved.view);
+    let mut pages = env.fleet.download(resolved.view);
     // The first page decides the status: a missing group is a 404, not a
     // truncated file.
     let first = pages.next().await.transpose()?;

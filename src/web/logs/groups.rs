@@ -5,12 +5,13 @@ use askama::Template;
 use axum::response::Response;
 
 use super::params::LogParams;
+use crate::auth::CurrentUser;
 use crate::domain::{LogGroup, human_bytes};
 use crate::error::AppError;
 use crate::state::Environment;
 use crate::web::htmx::render;
-use crate::web::links::encode;
 use crate::web::shell::Shell;
+use crate::web::urls::{self, QueryString};
 
 #[derive(Template)]
 #[template(path = "pages/logs_groups.html")]
@@ -24,7 +25,11 @@ pub struct LogGroupsPage {
 
 impl LogGroupsPage {
     pub fn group_url(&self, g: &LogGroup) -> String {
-        format!("/{}/logs?group={}", self.env, encode(&g.name))
+        urls::log_group(&self.env, &g.name)
+    }
+
+    pub fn form_url(&self) -> String {
+        urls::logs(&self.env)
     }
 
     pub fn bytes(&self, g: &LogGroup) -> String {
@@ -32,21 +37,25 @@ impl LogGroupsPage {
     }
 }
 
-pub async fn list_groups(env: &Environment, params: LogParams) -> Result<Response, AppError> {
+pub async fn list_groups(
+    env: &Environment,
+    user: &CurrentUser,
+    params: LogParams,
+) -> Result<Response, AppError> {
     let listing = env
         .fleet
         .log_groups(&params.prefix, params.next.clone())
         .await?;
     let next_url = listing.next_token.map(|t| {
-        format!(
-            "/{}/logs?prefix={}&next={}",
-            env.name,
-            encode(&params.prefix),
-            encode(&t)
+        urls::logs_with(
+            &env.name,
+            &QueryString::new()
+                .add("prefix", &params.prefix)
+                .add("next", t),
         )
     });
     render(&LogGroupsPage {
-        shell: Shell::for_env(env, "Logs")
+        shell: Shell::for_env(env, Some(user), "Logs")
             .section("logs")
             .crumb("Logs", None),
         env: env.name.clone(),

@@ -11,37 +11,37 @@ pub mod streams;
 pub mod tail;
 pub mod viewer;
 
-use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
+use crate::auth::CurrentUser;
 use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::fleet::logs::LogView;
-use crate::state::{AppState, Environment};
+use crate::state::Environment;
+use crate::web::extract::{Env, Query};
 use lines::Tagger;
 use params::LogParams;
 use pattern::Terms;
 
 /// `GET /{env}/logs`: groups, a group's streams or the viewer, by query.
 pub async fn show_logs(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
+    env: Env,
+    user: CurrentUser,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let params = LogParams::parse(&pairs)?;
-    let environment = crate::web::context::environment(&state, &env)?;
     if params.is_viewer() {
-        viewer::show_viewer(environment, params).await
+        viewer::show_viewer(&env, &user, params).await
     } else if let Some(group) = params.group.clone() {
-        streams::list_streams(environment, group, params).await
+        streams::list_streams(&env, &user, group, params).await
     } else {
-        groups::list_groups(environment, params).await
+        groups::list_groups(&env, &user, params).await
     }
 }
 
 /// A viewer's query resolved against the fleet: which streams, how lines
 /// are tagged and highlighted.
-pub struct Resolved {
+pub struct ResolvedView {
     pub view: LogView,
     pub tagger: Tagger,
     /// Plain terms of the pattern (None for JSON / space-delimited ones).
@@ -53,7 +53,7 @@ pub struct Resolved {
 }
 
 /// Resolves streams (from the task definitions for `service=`) and range.
-pub async fn resolve(env: &Environment, params: &LogParams) -> Result<Resolved, AppError> {
+pub async fn resolve(env: &Environment, params: &LogParams) -> Result<ResolvedView, AppError> {
     let pattern = params.pattern();
     let terms = Terms::parse(&pattern);
     let (start_ms, end_ms) = params.range(Timestamp::now().millis());
@@ -64,7 +64,7 @@ pub async fn resolve(env: &Environment, params: &LogParams) -> Result<Resolved, 
             .await?;
         let group = streams.first().map(|s| s.group.clone()).unwrap_or_default();
         streams.retain(|s| s.group == group);
-        return Ok(Resolved {
+        return Ok(ResolvedView {
             view: LogView {
                 group,
                 streams: streams.iter().map(|s| s.stream.clone()).collect(),
@@ -82,7 +82,7 @@ pub async fn resolve(env: &Environment, params: &LogParams) -> Result<Resolved, 
         [one] => one.clone(),
         many => format!("{} streams", many.len()),
     };
-    Ok(Resolved {
+    Ok(ResolvedView {
         view: LogView {
             group: params.group.clone().unwrap_or_default(),
             streams: params.streams.clone(),

@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use super::pattern::ERRORS_PATTERN;
 use crate::error::AppError;
 use crate::fleet::logs::MAX_STREAMS;
-use crate::web::links::encode;
+use crate::web::urls::QueryString;
 
 /// The `since=` presets.
 pub const SINCE: [(&str, i64); 4] = [
@@ -152,53 +152,50 @@ impl LogParams {
         }
     }
 
-    /// The query string of this view (without listing or tail keys), with
-    /// the range replaced by `range`.
-    pub fn query(&self, range: Range) -> String {
-        let mut q: Vec<String> = Vec::new();
+    /// The query of this view (without listing or tail keys), with the
+    /// range replaced by `range`; `urls::logs_with` and friends make links.
+    pub fn query(&self, range: Range) -> QueryString {
+        let mut q = QueryString::new();
         if let Some((c, s)) = &self.service {
-            q.push(format!("service={}", encode(&format!("{c}/{s}"))));
+            q.push("service", format!("{c}/{s}"));
             if let Some(c) = &self.container {
-                q.push(format!("container={}", encode(c)));
+                q.push("container", c);
             }
         }
         if let Some(g) = &self.group {
-            q.push(format!("group={}", encode(g)));
+            q.push("group", g);
         }
         for s in &self.streams {
-            q.push(format!("stream={}", encode(s)));
+            q.push("stream", s);
         }
-        if !self.filter.is_empty() {
-            q.push(format!("filter={}", encode(&self.filter)));
-        }
+        q.push("filter", &self.filter);
         if self.errors {
-            q.push("errors=1".to_string());
+            q.push("errors", "1");
         }
+        let since = |q: &mut QueryString| {
+            if let Some(s) = self.since {
+                q.push("since", s);
+            }
+        };
         match range {
             Range::Same => {
-                if let Some(s) = self.since {
-                    q.push(format!("since={s}"));
-                }
+                since(&mut q);
                 if let Some(s) = self.start_ms {
-                    q.push(format!("start={}", encode(&format_ms(s))));
+                    q.push("start", format_ms(s));
                 }
                 if let Some(e) = self.end_ms {
-                    q.push(format!("end={}", encode(&format_ms(e))));
+                    q.push("end", format_ms(e));
                 }
             }
-            Range::Now => {
-                if let Some(s) = self.since {
-                    q.push(format!("since={s}"));
-                }
-            }
+            Range::Now => since(&mut q),
             Range::Before(end) => {
                 if let Some(s) = self.start_ms {
-                    q.push(format!("start={}", encode(&format_ms(s))));
+                    q.push("start", format_ms(s));
                 }
-                q.push(format!("end={}", encode(&format_ms(end))));
+                q.push("end", format_ms(end));
             }
         }
-        q.join("&")
+        q
     }
 }
 
@@ -254,6 +251,7 @@ mod tests {
         assert_eq!(p.end_ms.unwrap() - p.start_ms.unwrap(), 20 * 60_000 + 500);
         assert!(
             p.query(Range::Same)
+                .to_string()
                 .contains("start=2026-11-23T16%3A00%3A00Z")
         );
     }

@@ -5,12 +5,13 @@ use askama::Template;
 use axum::response::Response;
 
 use super::params::LogParams;
+use crate::auth::CurrentUser;
 use crate::domain::LogStream;
 use crate::error::AppError;
 use crate::state::Environment;
 use crate::web::htmx::render;
-use crate::web::links::encode;
 use crate::web::shell::Shell;
+use crate::web::urls::{self, QueryString};
 
 #[derive(Template)]
 #[template(path = "pages/logs_streams.html")]
@@ -24,33 +25,27 @@ pub struct LogStreamsPage {
 
 impl LogStreamsPage {
     pub fn stream_url(&self, s: &LogStream) -> String {
-        format!(
-            "/{}/logs?group={}&stream={}",
-            self.env,
-            encode(&self.group),
-            encode(&s.name)
-        )
+        urls::log_stream(&self.env, &self.group, &s.name)
     }
 }
 
 pub async fn list_streams(
     env: &Environment,
+    user: &CurrentUser,
     group: String,
     params: LogParams,
 ) -> Result<Response, AppError> {
     let listing = env.fleet.log_streams(&group, params.next.clone()).await?;
     let next_url = listing.next_token.map(|t| {
-        format!(
-            "/{}/logs?group={}&next={}",
-            env.name,
-            encode(&group),
-            encode(&t)
+        urls::logs_with(
+            &env.name,
+            &QueryString::new().add("group", &group).add("next", t),
         )
     });
     render(&LogStreamsPage {
-        shell: Shell::for_env(env, group.clone())
+        shell: Shell::for_env(env, Some(user), group.clone())
             .section("logs")
-            .crumb("Logs", Some(format!("/{}/logs", env.name)))
+            .crumb("Logs", Some(urls::logs(&env.name)))
             .crumb(group.clone(), None),
         env: env.name.clone(),
         group,

@@ -8,7 +8,6 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -23,8 +22,7 @@ use super::resolve;
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
 use crate::fleet::logs::Subscription;
-use crate::state::AppState;
-use crate::web::context::environment;
+use crate::web::extract::{Env, Query};
 
 enum Item {
     Lines(Arc<[LogEvent]>),
@@ -42,8 +40,7 @@ fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
 }
 
 pub async fn tail_logs(
-    State(state): State<AppState>,
-    Path(env): Path<String>,
+    env: Env,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -53,8 +50,7 @@ pub async fn tail_logs(
             "The live tail needs group= and stream=, or service= and container=.".to_string(),
         ));
     }
-    let environment = environment(&state, &env)?;
-    let resolved = resolve(environment, &params).await?;
+    let resolved = resolve(&env, &params).await?;
     let terms = match (&resolved.terms, resolved.view.pattern.is_empty()) {
         (_, true) => None,
         (Some(t), false) => Some(t.clone()),
@@ -76,7 +72,7 @@ pub async fn tail_logs(
         .view
         .streams
         .iter()
-        .map(|s| items(environment.tail.subscribe(&resolved.view.group, s, after)).boxed())
+        .map(|s| items(env.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();
     let tagger = resolved.tagger;
     let mut newest = after.map_or(0, Timestamp::millis);

@@ -8,13 +8,14 @@ use axum::response::Response;
 
 use super::lines::{LineView, line_views};
 use super::params::{LogParams, Range, SINCE};
-use super::{Resolved, resolve};
+use super::{ResolvedView, resolve};
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::fleet::logs::Recent;
 use crate::state::Environment;
 use crate::web::htmx::render;
-use crate::web::links::encode;
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 /// Lines on the first page.
 pub const PAGE_LINES: usize = 500;
@@ -48,13 +49,21 @@ impl LogViewerPage {
     }
 
     pub fn group_url(&self) -> String {
-        format!("/{}/logs?group={}", self.env, encode(&self.group))
+        urls::log_group(&self.env, &self.group)
+    }
+
+    pub fn form_url(&self) -> String {
+        urls::logs(&self.env)
     }
 }
 
-pub async fn show_viewer(env: &Environment, params: LogParams) -> Result<Response, AppError> {
+pub async fn show_viewer(
+    env: &Environment,
+    user: &CurrentUser,
+    params: LogParams,
+) -> Result<Response, AppError> {
     let resolved = resolve(env, &params).await?;
-    let Resolved {
+    let ResolvedView {
         view,
         tagger,
         terms,
@@ -68,27 +77,27 @@ pub async fn show_viewer(env: &Environment, params: LogParams) -> Result<Respons
     };
     let marks = terms.as_ref().map(|t| t.marks()).unwrap_or_default();
     let lines = line_views(&recent.events, &tagger, &marks);
-    let base = format!("/{}/logs", env.name);
     let older_url = recent
         .events
         .first()
         .filter(|_| recent.more_before)
         .map(|first| {
-            format!(
-                "{base}?{}",
-                params.query(Range::Before(first.timestamp.millis()))
+            urls::logs_with(
+                &env.name,
+                &params.query(Range::Before(first.timestamp.millis())),
             )
         });
     let now_url = params
         .end_ms
-        .map(|_| format!("{base}?{}", params.query(Range::Now)));
+        .map(|_| urls::logs_with(&env.name, &params.query(Range::Now)));
     let live = view.end_ms.is_none() && !no_streams && (view.pattern.is_empty() || terms.is_some());
     let after = recent
         .events
         .last()
-        .map(|e| format!("&after={}", e.timestamp.millis()))
+        .map(|e| e.timestamp.millis().to_string())
         .unwrap_or_default();
-    let tail_url = live.then(|| format!("{base}/tail?{}{after}", params.query(Range::Same)));
+    let tail_url =
+        live.then(|| urls::logs_tail(&env.name, &params.query(Range::Same).add("after", &after)));
     let notice = if no_streams {
         Some(format!(
             "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix).",
@@ -101,16 +110,16 @@ pub async fn show_viewer(env: &Environment, params: LogParams) -> Result<Respons
     } else {
         None
     };
-    let shell = Shell::for_env(env, format!("Logs · {title}"))
+    let shell = Shell::for_env(env, Some(user), format!("Logs · {title}"))
         .section("logs")
-        .crumb("Logs", Some(base.clone()));
+        .crumb("Logs", Some(urls::logs(&env.name)));
     let shell = if view.group.is_empty() {
         shell.crumb(title.clone(), None)
     } else {
         shell
             .crumb(
                 view.group.clone(),
-                Some(format!("{base}?group={}", encode(&view.group))),
+                Some(urls::log_group(&env.name, &view.group)),
             )
             .crumb(title.clone(), None)
     };
@@ -126,7 +135,7 @@ pub async fn show_viewer(env: &Environment, params: LogParams) -> Result<Respons
     render(&LogViewerPage {
         shell,
         env: env.name.clone(),
-        download_url: format!("{base}/download?{}", params.query(Range::Same)),
+        download_url: urls::logs_download(&env.name, &params.query(Range::Same)),
         title,
         group: view.group,
         count: lines.len(),

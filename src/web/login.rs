@@ -1,19 +1,20 @@
 //! `GET/POST /login` and `GET/POST /logout`.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::password::verify_password_async;
-use super::session::{Resolved, csrf_token, resolve, sign_in, sign_out};
-use super::{AuthMode, ClientAddr, CurrentUser, safe_next};
+use crate::auth::password::verify_password_async;
+use crate::auth::session::{Resolved, csrf_token, resolve, sign_in, sign_out};
+use crate::auth::{AuthMode, ClientAddr, CurrentUser, safe_next};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::extract::{Form, Query};
 use crate::web::shell::Shell;
+use crate::web::urls;
 
 /// The one message for a wrong user name or password (it must not tell
 /// which).
@@ -32,11 +33,23 @@ pub struct LoginPage {
     pub error: Option<&'static str>,
 }
 
+impl LoginPage {
+    pub fn form_url(&self) -> String {
+        urls::login()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/logout.html")]
 pub struct LogoutPage {
     pub shell: Shell,
     pub csrf_token: String,
+}
+
+impl LogoutPage {
+    pub fn form_url(&self) -> String {
+        urls::logout()
+    }
 }
 
 #[derive(Deserialize)]
@@ -68,7 +81,7 @@ async fn login_page(
     error: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let page = LoginPage {
-        shell: Shell::new(state, "Sign in"),
+        shell: Shell::new(state, None, "Sign in"),
         csrf_token: csrf_token(session).await?,
         next,
         username,
@@ -117,11 +130,7 @@ pub async fn sign_in_user(
         )
         .await;
     }
-    let user = state
-        .store()
-        .user_get(&name)
-        .await
-        ?;
+    let user = state.store().user_get(&name).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = !form.password.is_empty() && verify_password_async(form.password, hash).await;
     if !ok {
@@ -148,8 +157,8 @@ pub async fn show_logout(
     user: CurrentUser,
 ) -> Result<Response, AppError> {
     let page = LogoutPage {
-        shell: Shell::new(&state, "Sign out"),
-        csrf_token: user.csrf_token,
+        shell: Shell::new(&state, Some(&user), "Sign out"),
+        csrf_token: user.csrf_token.clone(),
     };
     Ok(no_store(Html(page.render()?).into_response()))
 }
@@ -170,7 +179,7 @@ pub async fn sign_out_user(
     sign_out(&session).await?;
     tracing::info!(user = %user.name, "signed out");
     let resp = match &state.auth.config.mode {
-        AuthMode::Local => Redirect::to("/login").into_response(),
+        AuthMode::Local => Redirect::to(&urls::login()).into_response(),
         AuthMode::Alb(alb) => {
             let mut resp = Redirect::to(alb.logout_url.as_deref().unwrap_or("/")).into_response();
             for name in ALB_COOKIES {

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::htmx::render;
@@ -34,12 +35,14 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-pub async fn list_users(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     let users = state
         .store()
         .user_list()
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|u| UserRow {
             name: u.name,
@@ -48,7 +51,7 @@ pub async fn list_users(State(state): State<AppState>) -> Result<Response, AppEr
         })
         .collect();
     render(&UsersPage {
-        shell: Shell::new(&state, "Users")
+        shell: Shell::new(&state, Some(&user), "Users")
             .section("users")
             .crumb("Users", None),
         users,
