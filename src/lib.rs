@@ -1,7 +1,7 @@
 //! ecsdeck: a web dashboard for operating Amazon ECS.
 //!
 //! `app(state)` builds the one router that both the binary and the tests use.
-//! See DESIGN.md for the map: `web/` renders, `fleet/` reads, `aws/` is the
+//! See docs/architecture.md for the map: `web/` renders, `fleet/` reads, `aws/` is the
 //! only code that talks to the SDK, `sandbox/` simulates AWS.
 
 pub mod auth;
