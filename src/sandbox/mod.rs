@@ -1,5 +1,5 @@
 //! The embedded AWS-compatible simulator (ECS, ECR, CloudWatch Logs).
-//! See issue 3 and DESIGN.md: it serves the AWS JSON 1.1 wire protocol on
+//! See docs/sandbox.md and docs/contracts.md: it serves the AWS JSON 1.1 wire protocol on
 //! loopback, and the dashboard's real SDK clients talk to it.
 
 pub mod clock;

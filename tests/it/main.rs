@@ -5,6 +5,7 @@
 
 mod actions_deploy;
 mod actions_scale;
+mod architecture_doc;
 mod auth_actions;
 mod auth_alb;
 mod auth_csrf;
