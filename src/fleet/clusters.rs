@@ -65,15 +65,19 @@ impl Fleet {
         let aws = self.aws.clone();
         let budget = self.budget.clone();
         self.clusters
-            .get("all", move || async move {
-                let arns = aws.list_cluster_arns().await?;
-                let (mut found, _) = describe_all(&arns, DESCRIBE_CLUSTERS_BATCH, &budget, |c| {
-                    let aws = aws.clone();
-                    async move { aws.describe_clusters(&c).await }
-                })
-                .await?;
-                found.sort_by(|a, b| a.name.cmp(&b.name));
-                Ok(Arc::new(found))
+            .get("all", move || {
+                let (aws, budget) = (aws.clone(), budget.clone());
+                async move {
+                    let arns = aws.list_cluster_arns().await?;
+                    let (mut found, _) =
+                        describe_all(&arns, DESCRIBE_CLUSTERS_BATCH, &budget, |c| {
+                            let aws = aws.clone();
+                            async move { aws.describe_clusters(&c).await }
+                        })
+                        .await?;
+                    found.sort_by(|a, b| a.name.cmp(&b.name));
+                    Ok(Arc::new(found))
+                }
             })
             .await
     }
@@ -103,32 +107,35 @@ impl Fleet {
         let budget = self.budget.clone();
         let cluster = cluster.to_string();
         self.cluster_data
-            .get(&format!("{cluster}/data"), move || async move {
-                let arns = aws.list_service_arns(&cluster).await?;
-                let (services, failures) =
-                    describe_all(&arns, DESCRIBE_SERVICES_BATCH, &budget, |s| {
-                        let (aws, cluster) = (aws.clone(), cluster.clone());
-                        async move { aws.describe_services(&cluster, &s).await }
-                    })
-                    .await?;
-                let query = TaskQuery {
-                    desired_status: Some("STOPPED".to_string()),
-                    ..Default::default()
-                };
-                let mut stopped_arns = aws.list_task_arns(&cluster, &query).await?;
-                stopped_arns.truncate(STOPPED_SAMPLE);
-                let (mut stopped, _) =
-                    describe_all(&stopped_arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
-                        let (aws, cluster) = (aws.clone(), cluster.clone());
-                        async move { aws.describe_tasks(&cluster, &t).await }
-                    })
-                    .await?;
-                stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
-                Ok(Arc::new(ClusterData {
-                    services,
-                    stopped,
-                    failures,
-                }))
+            .get(&format!("{cluster}/data"), move || {
+                let (aws, budget, cluster) = (aws.clone(), budget.clone(), cluster.clone());
+                async move {
+                    let arns = aws.list_service_arns(&cluster).await?;
+                    let (services, failures) =
+                        describe_all(&arns, DESCRIBE_SERVICES_BATCH, &budget, |s| {
+                            let (aws, cluster) = (aws.clone(), cluster.clone());
+                            async move { aws.describe_services(&cluster, &s).await }
+                        })
+                        .await?;
+                    let query = TaskQuery {
+                        desired_status: Some("STOPPED".to_string()),
+                        ..Default::default()
+                    };
+                    let mut stopped_arns = aws.list_task_arns(&cluster, &query).await?;
+                    stopped_arns.truncate(STOPPED_SAMPLE);
+                    let (mut stopped, _) =
+                        describe_all(&stopped_arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
+                            let (aws, cluster) = (aws.clone(), cluster.clone());
+                            async move { aws.describe_tasks(&cluster, &t).await }
+                        })
+                        .await?;
+                    stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
+                    Ok(Arc::new(ClusterData {
+                        services,
+                        stopped,
+                        failures,
+                    }))
+                }
             })
             .await
     }

@@ -30,10 +30,13 @@ impl Fleet {
     pub async fn repositories(&self) -> Result<Fresh<Arc<Vec<Repository>>>, AwsError> {
         let aws = self.aws.clone();
         self.repositories
-            .get("all", move || async move {
-                let mut repos = aws.list_repositories().await?;
-                repos.sort_by(|a, b| a.name.cmp(&b.name));
-                Ok(Arc::new(repos))
+            .get("all", move || {
+                let aws = aws.clone();
+                async move {
+                    let mut repos = aws.list_repositories().await?;
+                    repos.sort_by(|a, b| a.name.cmp(&b.name));
+                    Ok(Arc::new(repos))
+                }
             })
             .await
     }
@@ -44,8 +47,9 @@ impl Fleet {
         let name = repository.to_string();
         let images = self
             .images
-            .get(repository, move || async move {
-                aws.list_images(&name).await.map(Arc::new)
+            .get(repository, move || {
+                let (aws, name) = (aws.clone(), name.clone());
+                async move { aws.list_images(&name).await.map(Arc::new) }
             })
             .await?;
         Ok(images.value)

@@ -37,16 +37,19 @@ impl Fleet {
         let aws = self.aws.clone();
         let (c, n) = (cluster.to_string(), name.to_string());
         self.services
-            .get(&format!("{cluster}/service/{name}"), move || async move {
-                let (found, _) = aws.describe_services(&c, std::slice::from_ref(&n)).await?;
-                found
-                    .into_iter()
-                    .find(|s| s.status != "INACTIVE")
-                    .map(Arc::new)
-                    .ok_or_else(|| AwsError::NotFound {
-                        code: "ServiceNotFoundException".to_string(),
-                        message: format!("Service {n} not found in cluster {c}."),
-                    })
+            .get(&format!("{cluster}/service/{name}"), move || {
+                let (aws, c, n) = (aws.clone(), c.clone(), n.clone());
+                async move {
+                    let (found, _) = aws.describe_services(&c, std::slice::from_ref(&n)).await?;
+                    found
+                        .into_iter()
+                        .find(|s| s.status != "INACTIVE")
+                        .map(Arc::new)
+                        .ok_or_else(|| AwsError::NotFound {
+                            code: "ServiceNotFoundException".to_string(),
+                            message: format!("Service {n} not found in cluster {c}."),
+                        })
+                }
             })
             .await
     }
@@ -123,8 +126,9 @@ impl Fleet {
         let id = id.to_string();
         let td = self
             .task_definitions
-            .get(&key, move || async move {
-                aws.describe_task_definition(&id).await.map(Arc::new)
+            .get(&key, move || {
+                let (aws, id) = (aws.clone(), id.clone());
+                async move { aws.describe_task_definition(&id).await.map(Arc::new) }
             })
             .await?;
         Ok(td.value)
@@ -160,14 +164,17 @@ impl Fleet {
         );
         let (c, q) = (cluster.to_string(), query.clone());
         self.tasks
-            .get(&key, move || async move {
-                let arns = aws.list_task_arns(&c, &q).await?;
-                let (found, _) = describe_all(&arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
-                    let (aws, c) = (aws.clone(), c.clone());
-                    async move { aws.describe_tasks(&c, &t).await }
-                })
-                .await?;
-                Ok(Arc::new(found))
+            .get(&key, move || {
+                let (aws, budget, c, q) = (aws.clone(), budget.clone(), c.clone(), q.clone());
+                async move {
+                    let arns = aws.list_task_arns(&c, &q).await?;
+                    let (found, _) = describe_all(&arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
+                        let (aws, c) = (aws.clone(), c.clone());
+                        async move { aws.describe_tasks(&c, &t).await }
+                    })
+                    .await?;
+                    Ok(Arc::new(found))
+                }
             })
             .await
     }
