@@ -3,6 +3,7 @@
 //! loopback, and the dashboard's real SDK clients talk to it.
 
 pub mod clock;
+pub mod control;
 pub mod ecr;
 pub mod ecs;
 pub mod error;

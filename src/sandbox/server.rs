@@ -18,6 +18,7 @@ use tokio::sync::oneshot;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::sandbox::control::{Control, ControlState};
 use crate::sandbox::error::ApiError;
 use crate::sandbox::throttle::Buckets;
 use crate::sandbox::world::World;
@@ -44,6 +45,8 @@ pub struct Shared {
     pub buckets: Arc<Buckets>,
     /// Randomness for latency jitter and faults (not the simulation's).
     pub chaos: Arc<Mutex<StdRng>>,
+    /// Stall / throttle-everything switches.
+    pub control: Arc<Control>,
 }
 
 /// Locks a mutex, recovering the data if a previous holder panicked.
@@ -74,6 +77,11 @@ impl SandboxHandle {
     /// The simulated clock's now, in epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
         lock(&self.shared.world).clock.now_ms()
+    }
+
+    /// The stall / throttle switches (also `POST /_sandbox/control`).
+    pub fn control(&self) -> &Control {
+        &self.shared.control
     }
 
     /// The configuration this sandbox runs with.
@@ -115,6 +123,7 @@ pub async fn start(config: SandboxConfig, bind: SocketAddr) -> std::io::Result<S
         stats: Arc::new(Mutex::new(Stats::default())),
         buckets: Arc::new(Buckets::default()),
         chaos: Arc::new(Mutex::new(StdRng::seed_from_u64(config.seed ^ 0x5eed_cafe))),
+        control: Arc::new(Control::default()),
         config: Arc::new(config),
     };
     let ticker = (shared.config.tick_ms > 0).then(|| {
@@ -153,7 +162,20 @@ fn router(shared: Shared) -> Router {
         .route("/", post(dispatch))
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
+        .route("/_sandbox/control", get(show_control).post(set_control))
         .with_state(shared)
+}
+
+async fn show_control(State(shared): State<Shared>) -> Response {
+    axum::Json(shared.control.state()).into_response()
+}
+
+async fn set_control(
+    State(shared): State<Shared>,
+    axum::Json(state): axum::Json<ControlState>,
+) -> Response {
+    shared.control.set(state);
+    axum::Json(shared.control.state()).into_response()
 }
 
 async fn stats(State(shared): State<Shared>) -> Response {
@@ -220,7 +242,10 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
-    if cfg.throttle == Throttle::Aws && !shared.buckets.try_take(service, op) {
+    shared.control.pass().await;
+    let throttled = shared.control.throttling()
+        || (cfg.throttle == Throttle::Aws && !shared.buckets.try_take(service, op));
+    if throttled {
         *lock(&shared.stats).throttled.entry(key).or_default() += 1;
         return error_response(&ApiError::new(400, "ThrottlingException", "Rate exceeded"));
     }
