@@ -17,7 +17,6 @@
 
 mod access;
 pub mod alb;
-mod clock;
 mod config;
 pub mod csrf;
 mod current;
@@ -39,9 +38,9 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+pub use crate::clock::Clock;
 pub use access::Access;
 pub use alb::AlbConfig;
-pub use clock::Clock;
 pub use config::{AuthConfig, AuthMode, AuthState};
 pub use current::{CurrentUser, current, with_user};
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};
