@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod domain;

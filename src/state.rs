@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use crate::auth::AuthState;
 use crate::aws::AwsClients;
-use crate::fleet::Fleet;
 use crate::fleet::logs::{TailHub, TailTiming};
+use crate::fleet::{CacheTiming, Fleet};
 use crate::store::Store;
 
 /// Product version shown in the footer.
@@ -34,6 +34,13 @@ impl Environment {
             fleet,
             tail,
         }
+    }
+
+    /// The same environment with its fleet caching by `timing` (tests set
+    /// a manual clock and move it instead of waiting for TTLs to pass).
+    pub fn with_cache_timing(mut self, timing: CacheTiming) -> Self {
+        self.fleet = Arc::new(Fleet::with_timing(self.aws.clone(), timing));
+        self
     }
 }
 

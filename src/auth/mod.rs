@@ -18,7 +18,6 @@
 
 mod access;
 pub mod alb;
-mod clock;
 mod config;
 pub mod csrf;
 mod current;
@@ -38,9 +37,9 @@ use axum::response::{IntoResponse, Response};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+pub use crate::clock::Clock;
 pub use access::Access;
 pub use alb::AlbConfig;
-pub use clock::Clock;
 pub use config::{AuthConfig, AuthMode, AuthState};
 pub use current::CurrentUser;
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};

@@ -9,12 +9,13 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
 use crate::aws::AwsError;
+use crate::clock::Clock;
 use crate::domain::Timestamp;
 
 /// A value and how fresh it is.
@@ -30,22 +31,33 @@ pub struct Fresh<V> {
 type Load<V> = Shared<BoxFuture<'static, Result<(V, Timestamp), AwsError>>>;
 
 struct Slot<V> {
-    value: Option<(Instant, Timestamp, V)>,
+    /// When it was stored (the cache clock's Unix ms), AWS's time, the value.
+    value: Option<(i64, Timestamp, V)>,
     loading: Option<Load<V>>,
 }
 
 /// Cache of `V` by string key. `V` should be cheap to clone (an `Arc`).
 pub struct Cache<V> {
     ttl: Duration,
+    clock: Clock,
     slots: Mutex<HashMap<String, Slot<V>>>,
 }
 
 impl<V: Clone + Send + Sync + 'static> Cache<V> {
-    pub fn new(ttl: Duration) -> Self {
+    /// Values younger than `ttl` by `clock` are served from the cache.
+    pub fn new(ttl: Duration, clock: Clock) -> Self {
         Self {
             ttl,
+            clock,
             slots: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Stored at `at` (ms) and not yet `ttl` old; a time ahead of the
+    /// clock (the system clock stepped back) counts as expired.
+    fn is_fresh(&self, at: i64) -> bool {
+        let ttl = i64::try_from(self.ttl.as_millis()).unwrap_or(i64::MAX);
+        (0..ttl).contains(&self.clock.now_ms().saturating_sub(at))
     }
 
     /// The cached value for `key` if younger than the TTL; otherwise loads
@@ -62,7 +74,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                 loading: None,
             });
             if let Some((at, as_of, v)) = &slot.value
-                && at.elapsed() < self.ttl
+                && self.is_fresh(*at)
             {
                 return Ok(Fresh {
                     value: v.clone(),
@@ -94,7 +106,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         match result {
             Ok((v, as_of)) => {
                 if slot.value.as_ref().is_none_or(|(_, old, _)| *old <= as_of) {
-                    slot.value = Some((Instant::now(), as_of, v.clone()));
+                    slot.value = Some((self.clock.now_ms(), as_of, v.clone()));
                 }
                 Ok(Fresh {
                     value: v,
@@ -136,7 +148,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_gets_share_one_load_and_serve_stale_on_throttle() {
-        let cache: Arc<Cache<u32>> = Arc::new(Cache::new(Duration::from_secs(60)));
+        let cache: Arc<Cache<u32>> = Arc::new(Cache::new(Duration::from_secs(60), Clock::system()));
         let calls = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = tokio::sync::watch::channel(false);
         let mut joins = Vec::new();
@@ -162,7 +174,7 @@ mod tests {
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1, "one load for ten readers");
 
-        let cache: Cache<u32> = Cache::new(Duration::ZERO);
+        let cache: Cache<u32> = Cache::new(Duration::ZERO, Clock::manual());
         cache.get("k", || async { Ok(7) }).await.unwrap();
         let throttled = cache
             .get("k", || async {
@@ -185,5 +197,29 @@ mod tests {
             })
             .await;
         assert!(denied.is_err(), "access errors are not papered over");
+    }
+
+    #[tokio::test]
+    async fn values_expire_when_the_clock_passes_the_ttl() {
+        let clock = Clock::manual();
+        let cache: Cache<u32> = Cache::new(Duration::from_secs(3), clock.clone());
+        let loads = AtomicUsize::new(0);
+        let get = || async {
+            cache
+                .get("k", || {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    async { Ok(7) }
+                })
+                .await
+                .unwrap()
+                .value
+        };
+        assert_eq!(get().await, 7);
+        clock.advance(Duration::from_millis(2_999));
+        assert_eq!(get().await, 7);
+        assert_eq!(loads.load(Ordering::SeqCst), 1, "fresh within the TTL");
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(get().await, 7);
+        assert_eq!(loads.load(Ordering::SeqCst), 2, "loaded again at the TTL");
     }
 }

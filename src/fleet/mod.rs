@@ -19,6 +19,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 use crate::aws::AwsClients;
+use crate::clock::Clock;
 use crate::domain::{Image, Repository, Service, Task, TaskDefinition};
 
 pub use cache::Fresh;
@@ -29,11 +30,31 @@ pub use services::ServiceView;
 use cache::Cache;
 use clusters::ClusterData;
 
-/// How long list/describe results are reused. Short: operators watch
-/// deployments move.
-const LIVE_TTL: Duration = Duration::from_secs(3);
-/// ECR listings change on pushes only.
-const IMAGES_TTL: Duration = Duration::from_secs(30);
+/// How long the fleet reuses what it read, and the clock it measures by.
+#[derive(Clone, Debug)]
+pub struct CacheTiming {
+    /// Clusters, services and tasks. Short: operators watch deployments
+    /// move.
+    pub live: Duration,
+    /// ECR repositories and images: they change on pushes only.
+    pub images: Duration,
+    /// Task definition revisions: they never change.
+    pub task_definitions: Duration,
+    /// System time in production; tests move a manual clock instead of
+    /// waiting for a TTL to pass.
+    pub clock: Clock,
+}
+
+impl Default for CacheTiming {
+    fn default() -> Self {
+        Self {
+            live: Duration::from_secs(3),
+            images: Duration::from_secs(30),
+            task_definitions: Duration::from_secs(24 * 3600),
+            clock: Clock::system(),
+        }
+    }
+}
 /// Describe batches in flight at once across all users of one environment,
 /// well under ECS's sustained read rates.
 const DESCRIBE_BUDGET: usize = 16;
@@ -46,7 +67,7 @@ pub struct Fleet {
     cluster_data: Cache<Arc<ClusterData>>,
     tasks: Cache<Arc<Vec<Task>>>,
     services: Cache<Arc<Service>>,
-    /// Task definition revisions never change: cached for the process.
+    /// Task definition revisions never change: cached for a day.
     task_definitions: Cache<Arc<TaskDefinition>>,
     repositories: Cache<Arc<Vec<Repository>>>,
     images: Cache<Arc<Vec<Image>>>,
@@ -54,16 +75,27 @@ pub struct Fleet {
 
 impl Fleet {
     pub fn new(aws: AwsClients) -> Self {
+        Self::with_timing(aws, CacheTiming::default())
+    }
+
+    /// A fleet whose caches keep values for `timing`'s TTLs by its clock.
+    pub fn with_timing(aws: AwsClients, timing: CacheTiming) -> Self {
+        let CacheTiming {
+            live,
+            images,
+            task_definitions,
+            clock,
+        } = timing;
         Self {
             aws,
             budget: Arc::new(Semaphore::new(DESCRIBE_BUDGET)),
-            clusters: Cache::new(LIVE_TTL),
-            cluster_data: Cache::new(LIVE_TTL),
-            tasks: Cache::new(LIVE_TTL),
-            services: Cache::new(LIVE_TTL),
-            task_definitions: Cache::new(Duration::from_secs(24 * 3600)),
-            repositories: Cache::new(IMAGES_TTL),
-            images: Cache::new(IMAGES_TTL),
+            clusters: Cache::new(live, clock.clone()),
+            cluster_data: Cache::new(live, clock.clone()),
+            tasks: Cache::new(live, clock.clone()),
+            services: Cache::new(live, clock.clone()),
+            task_definitions: Cache::new(task_definitions, clock.clone()),
+            repositories: Cache::new(images, clock.clone()),
+            images: Cache::new(images, clock),
         }
     }
 

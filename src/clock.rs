@@ -1,5 +1,5 @@
-//! The clock session timeouts and sign-in limits read; tests move a manual
-//! one instead of sleeping.
+//! The clock session timeouts, sign-in limits and the fleet cache's TTLs
+//! read; tests move a manual one instead of sleeping.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
