@@ -9,6 +9,7 @@ mod cache;
 mod clusters;
 mod images;
 pub mod logs;
+mod refresh;
 mod services;
 mod task_definitions;
 mod tasks;
@@ -25,9 +26,10 @@ use crate::domain::{Image, Repository, Service, Task, TaskDefinition};
 pub use cache::Fresh;
 pub use clusters::{ClusterSummary, ClusterView, ServiceRow};
 pub use images::{ImageUse, RepositoryView};
+pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
 
-use cache::Cache;
+use cache::{Cache, CachePolicy};
 use clusters::ClusterData;
 
 /// How long the fleet reuses what it read, and the clock it measures by.
@@ -43,6 +45,8 @@ pub struct CacheTiming {
     /// System time in production; tests move a manual clock instead of
     /// waiting for a TTL to pass.
     pub clock: Clock,
+    /// How the background refresher paces itself.
+    pub refresh: RefreshTiming,
 }
 
 impl Default for CacheTiming {
@@ -52,9 +56,16 @@ impl Default for CacheTiming {
             images: Duration::from_secs(30),
             task_definitions: Duration::from_secs(24 * 3600),
             clock: Clock::system(),
+            refresh: RefreshTiming::default(),
         }
     }
 }
+/// Clusters (and ECR repositories) held at most per environment.
+const MAX_CLUSTERS: u64 = 2_000;
+/// Services, task lists and task definitions held at most per environment.
+const MAX_VIEWS: u64 = 10_000;
+/// A key nobody read for this long is dropped.
+const IDLE: Duration = Duration::from_secs(15 * 60);
 /// Describe batches in flight at once across all users of one environment,
 /// well under ECS's sustained read rates.
 const DESCRIBE_BUDGET: usize = 16;
@@ -71,6 +82,7 @@ pub struct Fleet {
     task_definitions: Cache<Arc<TaskDefinition>>,
     repositories: Cache<Arc<Vec<Repository>>>,
     images: Cache<Arc<Vec<Image>>>,
+    refresh: RefreshTiming,
 }
 
 impl Fleet {
@@ -85,18 +97,52 @@ impl Fleet {
             images,
             task_definitions,
             clock,
+            refresh,
         } = timing;
+        let policy = |refresh_after, max_keys| CachePolicy {
+            refresh_after,
+            max_keys,
+            idle: IDLE,
+        };
         Self {
             aws,
             budget: Arc::new(Semaphore::new(DESCRIBE_BUDGET)),
-            clusters: Cache::new(live, clock.clone()),
-            cluster_data: Cache::new(live, clock.clone()),
-            tasks: Cache::new(live, clock.clone()),
-            services: Cache::new(live, clock.clone()),
-            task_definitions: Cache::new(task_definitions, clock.clone()),
-            repositories: Cache::new(images, clock.clone()),
-            images: Cache::new(images, clock),
+            clusters: Cache::new(policy(live, 4), clock.clone()),
+            cluster_data: Cache::new(policy(live, MAX_CLUSTERS), clock.clone()),
+            tasks: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
+            services: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
+            task_definitions: Cache::new(policy(task_definitions, MAX_VIEWS), clock.clone()),
+            repositories: Cache::new(policy(images, 4), clock.clone()),
+            images: Cache::new(policy(images, MAX_CLUSTERS), clock),
+            refresh,
         }
+    }
+
+    pub fn refresh_timing(&self) -> RefreshTiming {
+        self.refresh
+    }
+
+    /// How many services each cluster in memory has (for the sweep's
+    /// size).
+    pub(crate) fn known_service_counts(&self) -> Vec<usize> {
+        self.cluster_data
+            .values()
+            .iter()
+            .map(|d| d.services.len())
+            .collect()
+    }
+
+    /// Keys the model holds, per cache (bounded; for tests and metrics).
+    pub fn sizes(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("clusters", self.clusters.len()),
+            ("cluster_data", self.cluster_data.len()),
+            ("services", self.services.len()),
+            ("tasks", self.tasks.len()),
+            ("task_definitions", self.task_definitions.len()),
+            ("repositories", self.repositories.len()),
+            ("images", self.images.len()),
+        ]
     }
 
     /// Forgets what an action on `cluster` may have changed.
