@@ -2,13 +2,12 @@
 //! happen, with warnings and a diff) and a result.
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Fields, field};
+use super::{ActionCtx, ConfirmFields};
 use crate::error::AppError;
-use crate::state::Environment;
-use crate::web::htmx::{is_htmx, render};
+use crate::web::htmx::render;
 use crate::web::shell::Shell;
 use crate::web::td_diff::DiffRow;
 
@@ -83,12 +82,12 @@ impl Confirm {
     /// Whether this submission must stop at the form: `Some(200)` for the
     /// preview (not yet confirmed), `Some(400)` when the typed name does
     /// not match `typed_name` (with the message set); `None` to act.
-    pub fn hold(&mut self, fields: &Fields) -> Option<StatusCode> {
-        if field(fields, "confirmed") != "1" {
+    pub fn hold(&mut self, fields: &ConfirmFields) -> Option<StatusCode> {
+        if !fields.confirmed() {
             return Some(StatusCode::OK);
         }
         match &self.typed_name {
-            Some(name) if field(fields, "confirm") != name => {
+            Some(name) if fields.typed() != name => {
                 self.error = Some(format!("Type {name} exactly to confirm."));
                 Some(StatusCode::BAD_REQUEST)
             }
@@ -102,17 +101,13 @@ impl Confirm {
     }
 
     /// Renders the form as an htmx fragment or, without htmx, as a page.
-    pub fn show(
-        self,
-        env: &Environment,
-        headers: &HeaderMap,
-        status: StatusCode,
-    ) -> Result<Response, AppError> {
-        let mut resp = if is_htmx(headers) {
+    pub fn show(self, ctx: &ActionCtx, status: StatusCode) -> Result<Response, AppError> {
+        let mut resp = if ctx.htmx {
             render(&self)?
         } else {
             render(&ActionPage {
-                shell: Shell::for_env(env, self.title.clone())
+                shell: ctx
+                    .shell(self.title.clone())
                     .section("clusters")
                     .crumb("Back", Some(self.back.clone()))
                     .crumb(self.title.clone(), None),
