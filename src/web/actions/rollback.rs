@@ -27,6 +27,13 @@ pub struct RollbackForm {
     pub action_id: String,
 }
 
+impl RollbackForm {
+    /// The family page's diff of the current revision with `revision`.
+    pub fn diff_url(&self, revision: &i32) -> String {
+        urls::family_diff(&self.env, &self.family, self.current, *revision)
+    }
+}
+
 pub async fn show_rollback(ctx: ActionCtx) -> Result<Response, AppError> {
     let fleet = &ctx.env.fleet;
     let cluster_info = ctx.cluster().await?;
