@@ -61,7 +61,9 @@ impl AppError {
             Self::Aws(AwsError::Invalid { .. }) => StatusCode::BAD_REQUEST,
             Self::Aws(AwsError::Throttled { .. }) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Aws(AwsError::Unavailable { .. }) => StatusCode::BAD_GATEWAY,
-            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -74,7 +76,9 @@ impl AppError {
             Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
             Self::Aws(AwsError::Throttled { .. }) => "AWS is throttling",
             Self::Aws(AwsError::Unavailable { .. }) => "AWS unavailable",
-            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => "Something went wrong",
+            Self::Template(_) | Self::Store(_) | Self::Session(_) | Self::Internal(_) => {
+                "Something went wrong"
+            }
         }
     }
 

@@ -13,8 +13,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     let Some((last, middle)) = rest.split_last() else {
         return pattern == text;
     };
-    if text.len() < first.len() + last.len() || !text.starts_with(first) || !text.ends_with(last)
-    {
+    if text.len() < first.len() + last.len() || !text.starts_with(first) || !text.ends_with(last) {
         return false;
     }
     let mut inner = &text[first.len()..text.len() - last.len()];

@@ -117,11 +117,7 @@ pub async fn sign_in_user(
         )
         .await;
     }
-    let user = state
-        .store()
-        .user_get(&name)
-        .await
-        ?;
+    let user = state.store().user_get(&name).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = !form.password.is_empty() && verify_password_async(form.password, hash).await;
     if !ok {

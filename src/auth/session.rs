@@ -79,9 +79,7 @@ pub async fn sign_in(
         last_seen_ms: now,
     };
     session.insert(AUTH_KEY, &auth).await?;
-    session
-        .insert(CSRF_KEY, new_token())
-        .await?;
+    session.insert(CSRF_KEY, new_token()).await?;
     session.set_expiry(Some(deadline(config, &auth, now)));
     Ok(())
 }
@@ -135,10 +133,7 @@ pub async fn resolve(
             let Some(role) = id.role else {
                 return Ok(Resolved::NoRole(id.name));
             };
-            match session
-                .get::<SessionAuth>(AUTH_KEY)
-                .await?
-            {
+            match session.get::<SessionAuth>(AUTH_KEY).await? {
                 Some(s) if s.name == id.name && s.via == "alb" => {
                     touch(session, config, s, now).await?
                 }
@@ -147,10 +142,7 @@ pub async fn resolve(
             (id.name, role)
         }
         None => {
-            let Some(s) = session
-                .get::<SessionAuth>(AUTH_KEY)
-                .await?
-            else {
+            let Some(s) = session.get::<SessionAuth>(AUTH_KEY).await? else {
                 return Ok(Resolved::Anonymous);
             };
             let idle = now - s.last_seen_ms >= config.idle_timeout.as_millis() as i64;

@@ -38,8 +38,7 @@ pub async fn list_users(State(state): State<AppState>) -> Result<Response, AppEr
     let users = state
         .store()
         .user_list()
-        .await
-        ?
+        .await?
         .into_iter()
         .map(|u| UserRow {
             name: u.name,

@@ -300,10 +300,7 @@ mod tests {
             "/e/task-definitions/web/12"
         );
         assert_eq!(
-            task_definition_ref(
-                "e",
-                "arn:aws:ecs:us-east-1:1:task-definition/web:3"
-            ),
+            task_definition_ref("e", "arn:aws:ecs:us-east-1:1:task-definition/web:3"),
             "/e/task-definitions/web/3"
         );
         assert_eq!(task_definition_ref("e", "web"), "/e/task-definitions/web");
