@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::{self, Access, Guard};
+use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
     actions, assets, audit, cluster, error_page, headers, health, images, login, logs, overview,
@@ -33,6 +34,9 @@ pub struct RouteSpec {
     pub methods: &'static [&'static str],
     /// Who may reach it.
     pub access: Access,
+    /// The action its POST performs (the name the guard audits a refusal
+    /// under); `None` for pages.
+    pub action: Option<Action>,
     handler: MethodRouter<AppState>,
 }
 
@@ -46,7 +50,16 @@ fn row(
         path,
         methods,
         access,
+        action: None,
         handler,
+    }
+}
+
+impl RouteSpec {
+    /// This row's POST performs `action`.
+    fn acting(mut self, action: Action) -> Self {
+        self.action = Some(action);
+        self
     }
 }
 
@@ -107,37 +120,43 @@ pub fn route_table() -> Vec<RouteSpec> {
             POST,
             Operator,
             post(actions::scale_service),
-        ),
+        )
+        .acting(Action::Scale),
         row(
             "/{env}/clusters/{cluster}/services/{service}/redeploy",
             POST,
             Operator,
             post(actions::redeploy_service),
-        ),
+        )
+        .acting(Action::Redeploy),
         row(
             "/{env}/clusters/{cluster}/services/{service}/deploy-image",
             GET_POST,
             Operator,
             get(actions::show_deploy_image).post(actions::deploy_image),
-        ),
+        )
+        .acting(Action::DeployImage),
         row(
             "/{env}/clusters/{cluster}/services/{service}/rollback",
             GET_POST,
             Operator,
             get(actions::show_rollback).post(actions::rollback_service),
-        ),
+        )
+        .acting(Action::Rollback),
         row(
             "/{env}/clusters/{cluster}/services/{service}/stop-deployment",
             POST,
             Operator,
             post(actions::stop_deployment),
-        ),
+        )
+        .acting(Action::StopDeployment),
         row(
             "/{env}/clusters/{cluster}/tasks/{task_id}/stop",
             POST,
             Operator,
             post(actions::stop_task),
-        ),
+        )
+        .acting(Action::StopTask),
         row("/{env}/images", GET, Viewer, get(images::list_repositories)),
         row(
             "/{env}/images/{*repository}",
@@ -173,10 +192,11 @@ pub fn route_table() -> Vec<RouteSpec> {
 /// Builds the dashboard's router. The binary and the tests use this same
 /// function, so tests exercise exactly what production serves.
 pub fn app(state: AppState) -> Router {
-    let guard = |access| {
+    let guard = |access, action| {
         from_fn_with_state(
             Guard {
                 access,
+                action,
                 state: state.clone(),
             },
             auth::require_access,
@@ -185,12 +205,15 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new();
     for spec in route_table() {
         // Every row runs behind the guard for its access decision.
-        router = router.route(spec.path, spec.handler.route_layer(guard(spec.access)));
+        router = router.route(
+            spec.path,
+            spec.handler.route_layer(guard(spec.access, spec.action)),
+        );
     }
     router
         .fallback_service(
             any(error_page::not_found)
-                .layer(guard(auth::FALLBACK_ACCESS))
+                .layer(guard(auth::FALLBACK_ACCESS, None))
                 .with_state(state.clone()),
         )
         .layer(from_fn_with_state(state.clone(), error_page::render_errors))
@@ -221,4 +244,37 @@ fn request_span(req: &Request) -> Span {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     tracing::info_span!("request", method = %req.method(), route = %route, request_id = %request_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Access, Action, route_table};
+
+    #[test]
+    fn every_action_has_one_row_posted_to_its_segment() {
+        let table = route_table();
+        for action in Action::ALL {
+            let rows: Vec<_> = table.iter().filter(|r| r.action == Some(action)).collect();
+            assert_eq!(rows.len(), 1, "{action}");
+            let row = rows[0];
+            assert!(row.methods.contains(&"POST"), "{action}");
+            let (parent, segment) = row.path.rsplit_once('/').unwrap_or_default();
+            assert_eq!(segment, action.segment());
+            let target = if action.on_task() {
+                "{task_id}"
+            } else {
+                "{service}"
+            };
+            assert!(parent.ends_with(target), "{}", row.path);
+        }
+    }
+
+    #[test]
+    fn every_operator_post_names_its_action() {
+        for row in route_table() {
+            if row.methods.contains(&"POST") && row.access >= Access::Operator {
+                assert!(row.action.is_some(), "{} has no action", row.path);
+            }
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The guard every row of the route table runs behind: it enforces the
 //! row's `Access` (anonymous → sign-in, wrong role → 403), the operator
 //! scope, and CSRF on every state-changing request; refused actions are
-//! audited as `denied`.
+//! audited as `denied`, under the row's [`Action`] name.
 
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use super::csrf::{buffer_form, is_cross_site, is_unsafe, submitted_token, tokens_match};
 use super::session::{CSRF_KEY, Resolved, resolve};
 use super::{Access, AuthMode, CurrentUser, Role, client_addr, sign_in_redirect};
+use crate::domain::Action;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::AuditRecord;
@@ -23,6 +24,8 @@ pub const FORM_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct Guard {
     pub access: Access,
+    /// The action the row's POST performs (its refusals' audit name).
+    pub action: Option<Action>,
     pub state: AppState,
 }
 
@@ -48,22 +51,22 @@ async fn path_target(parts: &mut Parts) -> (String, String, String) {
 }
 
 /// What a refused request tried, for the audit trail.
-struct Attempt {
+struct Refusal {
     user: Option<CurrentUser>,
     env: String,
     cluster: String,
     target: String,
-    action: String,
+    /// Set for a state-changing request to a row that performs an action:
+    /// only those are audited.
+    action: Option<Action>,
     request_id: Option<String>,
     fields: Vec<(String, String)>,
-    /// A state-changing request to an operator or admin route: an action.
-    is_action: bool,
 }
 
 /// 403, and for a signed-in user's refused action an audit record `denied`.
-async fn deny(state: &AppState, a: &Attempt, why: &str, message: String) -> Response {
+async fn deny(state: &AppState, a: &Refusal, why: &str, message: String) -> Response {
     if let Some(u) = &a.user
-        && a.is_action
+        && let Some(action) = a.action
     {
         let params: serde_json::Map<String, serde_json::Value> = a
             .fields
@@ -78,7 +81,7 @@ async fn deny(state: &AppState, a: &Attempt, why: &str, message: String) -> Resp
             env: a.env.clone(),
             cluster: a.cluster.clone(),
             target: a.target.clone(),
-            action: a.action.clone(),
+            action: action.as_str().to_string(),
             params: serde_json::Value::Object(params),
             request_id: a.request_id.clone(),
             ..Default::default()
@@ -136,13 +139,6 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
         }
     };
     let (env, cluster, target) = path_target(&mut parts).await;
-    let action = parts
-        .uri
-        .path()
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
     let request_id = parts
         .headers
         .get("x-request-id")
@@ -159,15 +155,14 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
     } else {
         (req, Vec::new())
     };
-    let attempt = Attempt {
+    let refusal = Refusal {
         user: user.clone(),
         env,
         cluster,
         target,
-        action,
+        action: guard.action.filter(|_| unsafe_method),
         request_id,
         fields,
-        is_action: unsafe_method && guard.access >= Access::Operator,
     };
     if let Some(u) = &user {
         if !u.role.allows(guard.access) {
@@ -175,22 +170,22 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
                 "Your role ({}) may not do this; it needs {}.",
                 u.role, guard.access
             );
-            return deny(state, &attempt, "role", message).await;
+            return deny(state, &refusal, "role", message).await;
         }
         if unsafe_method
             && u.role == Role::Operator
-            && !attempt.env.is_empty()
-            && !attempt.cluster.is_empty()
+            && !refusal.env.is_empty()
+            && !refusal.cluster.is_empty()
             && !state
                 .auth
                 .config
-                .operator_may_act(&attempt.env, &attempt.cluster)
+                .operator_may_act(&refusal.env, &refusal.cluster)
         {
             let message = format!(
                 "Operators may not change cluster {} in {}.",
-                attempt.cluster, attempt.env
+                refusal.cluster, refusal.env
             );
-            return deny(state, &attempt, "scope", message).await;
+            return deny(state, &refusal, "scope", message).await;
         }
     }
     if unsafe_method {
@@ -198,9 +193,9 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
             Ok(t) => t.unwrap_or_default(),
             Err(e) => return AppError::from(e).into_response(),
         };
-        let given = submitted_token(req.headers(), &attempt.fields).unwrap_or("");
+        let given = submitted_token(req.headers(), &refusal.fields).unwrap_or("");
         if !tokens_match(&expected, given) {
-            return deny(state, &attempt, "csrf", CSRF_MESSAGE.to_string()).await;
+            return deny(state, &refusal, "csrf", CSRF_MESSAGE.to_string()).await;
         }
     }
     let mut req = req;

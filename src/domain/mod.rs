@@ -2,6 +2,7 @@
 //! `aws/` layer converts SDK types into these, `fleet/` assembles them and
 //! `web/` renders them.
 
+mod action;
 mod cluster;
 mod health;
 mod image;
@@ -11,6 +12,7 @@ mod task;
 mod task_definition;
 mod time;
 
+pub use action::Action;
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};

@@ -142,13 +142,9 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
     }
 
     /// Keys held now (bounded by the policy's `max_keys`).
-    pub fn len(&self) -> u64 {
+    pub fn key_count(&self) -> u64 {
         self.slots.run_pending_tasks();
         self.slots.entry_count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Whether `stored_at` is older than the refresh age (a time ahead of
@@ -188,7 +184,8 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                     stale_because: s.failed.clone(),
                 };
                 if self.is_old(*at, self.policy.refresh_after) {
-                    self.start_load(&slot, &mut s);
+                    // Readers of this copy do not wait for the refresh.
+                    let _ = self.start_load(&slot, &mut s);
                 }
                 return Ok(fresh);
             }
@@ -266,7 +263,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             }
             let watched = now.saturating_sub(s.read_at) < millis(sweep.watched_within);
             if watched && self.is_old(at, sweep.watched_age) {
-                self.start_load(&slot, &mut s);
+                let _ = self.start_load(&slot, &mut s);
                 started += 1;
             } else if !watched && self.is_old(at, sweep.rotation_age) {
                 rotation.push((at, slot.clone()));
@@ -276,7 +273,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         for (_, slot) in rotation.into_iter().take(sweep.rotation_max) {
             let mut s = lock(&slot);
             if s.loading.is_none() {
-                self.start_load(&slot, &mut s);
+                let _ = self.start_load(&slot, &mut s);
                 started += 1;
             }
         }
@@ -466,7 +463,7 @@ mod tests {
                 .get(&format!("random-{i}"), move || async move { Ok(i) })
                 .await;
         }
-        assert!(cache.len() <= 50, "{} keys held", cache.len());
+        assert!(cache.key_count() <= 50, "{} keys held", cache.key_count());
     }
 
     #[tokio::test]

@@ -135,13 +135,13 @@ impl Fleet {
     /// Keys the model holds, per cache (bounded; for tests and metrics).
     pub fn sizes(&self) -> Vec<(&'static str, u64)> {
         vec![
-            ("clusters", self.clusters.len()),
-            ("cluster_data", self.cluster_data.len()),
-            ("services", self.services.len()),
-            ("tasks", self.tasks.len()),
-            ("task_definitions", self.task_definitions.len()),
-            ("repositories", self.repositories.len()),
-            ("images", self.images.len()),
+            ("clusters", self.clusters.key_count()),
+            ("cluster_data", self.cluster_data.key_count()),
+            ("services", self.services.key_count()),
+            ("tasks", self.tasks.key_count()),
+            ("task_definitions", self.task_definitions.key_count()),
+            ("repositories", self.repositories.key_count()),
+            ("images", self.images.key_count()),
         ]
     }
 

@@ -4,14 +4,16 @@
 //! entries to everyone).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::{CurrentUser, Role};
+use crate::domain::Action;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{AuditEntry, AuditFilter, AuditStatus};
+use crate::web::extract::Query;
 use crate::web::htmx::render;
 use crate::web::shell::Shell;
 
@@ -40,6 +42,25 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub everyone: bool,
     pub limit: u32,
+    /// The action filter's choices.
+    pub actions: [Action; 6],
+}
+
+impl AuditPage {
+    /// This page (the filter form's target).
+    pub fn audit_url(&self) -> String {
+        crate::web::urls::audit()
+    }
+
+    /// The page of the cluster an entry names.
+    pub fn cluster_url(&self, a: &AuditEntry) -> String {
+        crate::web::urls::cluster(&a.env, &a.cluster)
+    }
+
+    /// The page of the service an entry names.
+    pub fn service_url(&self, a: &AuditEntry) -> String {
+        crate::web::urls::service(&a.env, &a.cluster, &a.target)
+    }
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -59,6 +80,16 @@ pub async fn show_audit(
             ))
         })?),
     };
+    let action = match query.action.trim() {
+        "" => None,
+        s => Some(Action::parse(s).ok_or_else(|| {
+            let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+            AppError::BadRequest(format!(
+                "Unknown action {s:?}: use one of {}.",
+                names.join(", ")
+            ))
+        })?),
+    };
     let everyone = user.role == Role::Admin;
     let filter = AuditFilter {
         // Non-admins only ever see their own actions here.
@@ -70,7 +101,7 @@ pub async fn show_audit(
         env: None,
         cluster: opt(&query.cluster),
         target: opt(&query.service),
-        action: opt(&query.action),
+        action: action.map(|a| a.as_str().to_string()),
         status,
     };
     let entries = state.store().audit_list(&filter, LIMIT).await?;
@@ -82,5 +113,6 @@ pub async fn show_audit(
         entries,
         everyone,
         limit: LIMIT,
+        actions: Action::ALL,
     })
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions_deploy;
+mod actions_names;
 mod actions_scale;
 mod architecture_doc;
 mod auth_actions;

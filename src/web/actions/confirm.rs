@@ -2,14 +2,12 @@
 //! happen, with warnings and a diff) and a result.
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Fields, field};
-use crate::auth::CurrentUser;
+use super::{ActionCtx, ConfirmFields};
 use crate::error::AppError;
-use crate::state::Environment;
-use crate::web::htmx::{is_htmx, render};
+use crate::web::htmx::render;
 use crate::web::shell::Shell;
 use crate::web::td_diff::DiffRow;
 
@@ -40,8 +38,6 @@ pub struct Confirm {
     pub danger: bool,
     pub csrf_token: String,
     pub back: String,
-    /// Who is acting (for the page shell).
-    pub user: CurrentUser,
 }
 
 /// The outcome of a confirmed action.
@@ -63,7 +59,7 @@ struct ActionPage {
 
 impl Confirm {
     /// A confirmation for `title` posting back to `url`.
-    pub fn new(title: impl Into<String>, url: String, back: String, user: &CurrentUser) -> Self {
+    pub fn new(title: impl Into<String>, url: String, back: String, csrf_token: &str) -> Self {
         Self {
             title: title.into(),
             url,
@@ -78,21 +74,20 @@ impl Confirm {
             need_large: false,
             submit: "Confirm".to_string(),
             danger: false,
-            csrf_token: user.csrf_token.clone(),
+            csrf_token: csrf_token.to_string(),
             back,
-            user: user.clone(),
         }
     }
 
     /// Whether this submission must stop at the form: `Some(200)` for the
     /// preview (not yet confirmed), `Some(400)` when the typed name does
     /// not match `typed_name` (with the message set); `None` to act.
-    pub fn hold(&mut self, fields: &Fields) -> Option<StatusCode> {
-        if field(fields, "confirmed") != "1" {
+    pub fn hold(&mut self, fields: &ConfirmFields) -> Option<StatusCode> {
+        if !fields.confirmed() {
             return Some(StatusCode::OK);
         }
         match &self.typed_name {
-            Some(name) if field(fields, "confirm") != name => {
+            Some(name) if fields.typed() != name => {
                 self.error = Some(format!("Type {name} exactly to confirm."));
                 Some(StatusCode::BAD_REQUEST)
             }
@@ -106,17 +101,13 @@ impl Confirm {
     }
 
     /// Renders the form as an htmx fragment or, without htmx, as a page.
-    pub fn show(
-        self,
-        env: &Environment,
-        headers: &HeaderMap,
-        status: StatusCode,
-    ) -> Result<Response, AppError> {
-        let mut resp = if is_htmx(headers) {
+    pub fn show(self, ctx: &ActionCtx, status: StatusCode) -> Result<Response, AppError> {
+        let mut resp = if ctx.htmx {
             render(&self)?
         } else {
             render(&ActionPage {
-                shell: Shell::for_env(env, Some(&self.user), self.title.clone())
+                shell: ctx
+                    .shell(self.title.clone())
                     .section("clusters")
                     .crumb("Back", Some(self.back.clone()))
                     .crumb(self.title.clone(), None),

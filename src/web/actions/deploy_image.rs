@@ -4,27 +4,23 @@
 //! then register it with only that image changed and update the service).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{
-    Attempt, Confirm, Fields, action_id, field, invalid, is_protected, new_action_id, preflight,
-    request_id,
-};
-use crate::auth::CurrentUser;
+use super::{ActionCtx, Change, DeployImageFields, invalid, new_action_id};
 use crate::aws::ServiceUpdate;
-use crate::domain::{Image, TaskDefinition, ecr_repository_name, image_repository, image_tag};
+use crate::domain::{
+    Action, Image, TaskDefinition, ecr_repository_name, image_repository, image_tag,
+};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::web::extract::{Form, Query};
 use crate::web::htmx::render;
 use crate::web::td_diff::diff;
 
+/// The picker: a container and one of its repository's tags.
 #[derive(Template)]
 #[template(path = "partials/action_deploy_image.html")]
-pub struct DeployImageForm {
+pub struct DeployImagePicker {
     pub url: String,
     pub containers: Vec<String>,
     pub container: String,
@@ -42,15 +38,12 @@ pub struct PickQuery {
 }
 
 pub async fn show_deploy_image(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
+    ctx: ActionCtx,
     Query(q): Query<PickQuery>,
-    user: CurrentUser,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service(&cluster_info.name, &service).await?.value;
+    let fleet = &ctx.env.fleet;
+    let cluster_info = ctx.cluster().await?;
+    let current = fleet.service(&cluster_info.name, &ctx.target).await?.value;
     let td = fleet.task_definition(&current.task_definition).await?;
     let container = td
         .container(&q.container)
@@ -66,17 +59,19 @@ pub async fn show_deploy_image(
         Some(r) => (*fleet.images(r).await?).clone(),
         None => Vec::new(),
     };
-    render(&DeployImageForm {
-        url: format!(
-            "/{env}/clusters/{}/services/{}/deploy-image",
-            cluster_info.name, current.name
+    render(&DeployImagePicker {
+        url: crate::web::urls::service_action(
+            &ctx.env.name,
+            &cluster_info.name,
+            &current.name,
+            Action::DeployImage.segment(),
         ),
         containers: td.containers.iter().map(|c| c.name.clone()).collect(),
         container: container.name.clone(),
         current_tag: image_tag(&container.image).to_string(),
         repository,
         images,
-        csrf_token: user.csrf_token.clone(),
+        csrf_token: ctx.user.csrf_token.clone(),
         action_id: new_action_id(),
     })
 }
@@ -93,20 +88,17 @@ fn with_image(td: &TaskDefinition, container: &str, image: &str) -> TaskDefiniti
 }
 
 pub async fn deploy_image(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    ctx: ActionCtx,
+    Form(form): Form<DeployImageFields>,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let (container_name, tag) = (field(&fields, "container"), field(&fields, "tag"));
+    let service = &ctx.target;
+    let (container_name, tag) = (form.container.trim(), form.tag.trim());
     if container_name.is_empty() || tag.is_empty() {
         return Err(invalid("Choose a container and an image tag to deploy."));
     }
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service_now(&cluster_info.name, &service).await?;
+    let fleet = &ctx.env.fleet;
+    let cluster_info = ctx.cluster().await?;
+    let current = fleet.service_now(&cluster_info.name, service).await?;
     let td = fleet.task_definition(&current.task_definition).await?;
     let container = td.container(container_name).ok_or_else(|| {
         invalid(format!(
@@ -131,20 +123,15 @@ pub async fn deploy_image(
         })?;
     let new_image = format!("{}:{tag}", image_repository(&container.image));
     let old_tag = image_tag(&container.image).to_string();
-    let action_id = action_id(&fields);
-    let url = format!("/{env}/clusters/{cluster}/services/{service}/deploy-image");
-    let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(
-        format!("Deploy {tag} to {service}"),
-        url,
-        back.clone(),
-        &user,
-    )
-    .hidden("container", container_name)
-    .hidden("tag", tag)
-    .hidden("action_id", action_id.clone());
-    form.summary = vec![
+    let fields = &form.confirm;
+    let action_id = fields.action_id();
+    let protected = ctx.protected().await?;
+    let mut confirm = ctx
+        .confirm(Action::DeployImage, format!("Deploy {tag} to {service}"))
+        .hidden("container", container_name)
+        .hidden("tag", tag)
+        .hidden("action_id", action_id.clone());
+    confirm.summary = vec![
         format!(
             "Cluster {} · service {} · container {container_name}",
             cluster_info.name, current.name
@@ -157,25 +144,27 @@ pub async fn deploy_image(
     ];
     let critical = image.critical_findings();
     if critical > 0 {
-        form.warnings
+        confirm
+            .warnings
             .push(format!("{tag} has {critical} CRITICAL scan finding(s)."));
-        form.danger = true;
+        confirm.danger = true;
     }
     if image.scan_status.is_empty() || image.scan_status == "FAILED" {
-        form.warnings
+        confirm
+            .warnings
             .push(format!("{tag} has no completed vulnerability scan."));
     }
-    form.diff = diff(&td, &with_image(&td, container_name, &new_image), true);
-    form.typed_name = protected.then(|| current.name.clone());
-    form.submit = format!("Deploy {tag}");
-    if let Some(status) = form.hold(&fields) {
-        return form.show(environment, &headers, status);
+    confirm.diff = diff(&td, &with_image(&td, container_name, &new_image), true);
+    confirm.typed_name = protected.then(|| current.name.clone());
+    confirm.submit = format!("Deploy {tag}");
+    if let Some(status) = confirm.hold(fields) {
+        return confirm.show(&ctx, status);
     }
-    let aws = environment.aws.clone();
+    let aws = ctx.env.aws.clone();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
-        user.name.clone(),
+        ctx.user.name.clone(),
     );
     let (from, cname, img) = (
         td.family_revision(),
@@ -183,25 +172,23 @@ pub async fn deploy_image(
         new_image.clone(),
     );
     let tag_owned = tag.to_string();
-    Attempt {
-        state: &state,
-        user: &user,
-        env: &env,
-        cluster: &cluster_info.name,
-        target: &current.name,
-        action: "deploy-image",
+    let change = Change {
+        action: Action::DeployImage,
+        target: current.name.clone(),
         params: serde_json::json!({ "container": container_name, "tag": tag, "digest": image.digest }),
         before: format!("revision {from}, {container_name} image tag {old_tag}"),
         after: format!("{container_name} image tag {tag}"),
         action_id,
-        request_id: request_id(&headers),
-        back,
-        htmx: crate::web::htmx::is_htmx(&headers),
-    }
-    .run_with_after(|| async move {
+    };
+    ctx.run_with_after(change, || async move {
         let new_td = aws.register_with_image(&who, &from, &cname, &img).await?;
-        aws.update_service(&who, &c, &s, &ServiceUpdate::TaskDefinition(new_td.arn.clone()))
-            .await?;
+        aws.update_service(
+            &who,
+            &c,
+            &s,
+            &ServiceUpdate::TaskDefinition(new_td.arn.clone()),
+        )
+        .await?;
         Ok(Some(format!(
             "revision {}, {cname} image tag {tag_owned}",
             new_td.family_revision()

@@ -3,15 +3,21 @@
 //! so "who scaled this to zero?" is one look.
 
 use crate::auth::CurrentUser;
-use crate::domain::Service;
+use crate::domain::{Action, Service};
 use crate::state::AppState;
 use crate::store::{AuditEntry, AuditFilter};
+use crate::web::urls;
 
 use super::new_action_id;
 
 /// The forms on a service page for someone allowed to act.
 pub struct ActionPanel {
-    pub base: String,
+    /// Where each action's form posts (or its picker is fetched).
+    pub scale_url: String,
+    pub redeploy_url: String,
+    pub deploy_image_url: String,
+    pub rollback_url: String,
+    pub stop_deployment_url: String,
     pub csrf_token: String,
     pub action_id: String,
     pub desired: i32,
@@ -33,8 +39,14 @@ impl ActionPanel {
         if state.settings.read_only || !user.may_act_on(state, env, cluster) {
             return None;
         }
+        let url =
+            |action: Action| urls::service_action(env, cluster, &service.name, action.segment());
         Some(Self {
-            base: format!("/{env}/clusters/{cluster}/services/{}", service.name),
+            scale_url: url(Action::Scale),
+            redeploy_url: url(Action::Redeploy),
+            deploy_image_url: url(Action::DeployImage),
+            rollback_url: url(Action::Rollback),
+            stop_deployment_url: url(Action::StopDeployment),
             csrf_token: user.csrf_token.clone(),
             action_id: new_action_id(),
             desired: service.desired,

@@ -2,40 +2,33 @@
 //! current task definition — picks up a re-pushed mutable tag; also what
 //! "restart all tasks" means on ECS.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, action_id, is_protected, preflight, request_id};
-use crate::auth::CurrentUser;
+use super::{ActionCtx, Change, ConfirmFields};
 use crate::aws::ServiceUpdate;
+use crate::domain::Action;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::htmx::is_htmx;
+use crate::web::extract::Form;
 
 pub async fn redeploy_service(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    ctx: ActionCtx,
+    Form(fields): Form<ConfirmFields>,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service_now(&cluster_info.name, &service).await?;
-    let url = format!("/{env}/clusters/{cluster}/services/{service}/redeploy");
-    let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let action_id = action_id(&fields);
-    let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(
-        format!("Redeploy {service} (restart all tasks)"),
-        url,
-        back.clone(),
-        &user,
-    )
-    .hidden("action_id", action_id.clone());
+    let service = &ctx.target;
+    let cluster_info = ctx.cluster().await?;
+    let current = ctx
+        .env
+        .fleet
+        .service_now(&cluster_info.name, service)
+        .await?;
+    let action_id = fields.action_id();
+    let protected = ctx.protected().await?;
+    let mut form = ctx
+        .confirm(
+            Action::Redeploy,
+            format!("Redeploy {service} (restart all tasks)"),
+        )
+        .hidden("action_id", action_id.clone());
     form.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!(
@@ -51,31 +44,24 @@ pub async fn redeploy_service(
     form.typed_name = protected.then(|| current.name.clone());
     form.submit = "Redeploy".to_string();
     if let Some(status) = form.hold(&fields) {
-        return form.show(environment, &headers, status);
+        return form.show(&ctx, status);
     }
-    let aws = environment.aws.clone();
+    let aws = ctx.env.aws.clone();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
-        user.name.clone(),
+        ctx.user.name.clone(),
     );
     let td = current.task_definition_short().to_string();
-    Attempt {
-        state: &state,
-        user: &user,
-        env: &env,
-        cluster: &cluster_info.name,
-        target: &current.name,
-        action: "redeploy",
+    let change = Change {
+        action: Action::Redeploy,
+        target: current.name.clone(),
         params: serde_json::json!({ "force_new_deployment": true }),
         before: format!("revision {td}"),
         after: format!("new deployment of {td}"),
         action_id,
-        request_id: request_id(&headers),
-        back,
-        htmx: is_htmx(&headers),
-    }
-    .run(|| async move {
+    };
+    ctx.run(change, || async move {
         aws.update_service(&who, &c, &s, &ServiceUpdate::ForceNewDeployment)
             .await
     })

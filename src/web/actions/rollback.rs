@@ -3,22 +3,16 @@
 //! `POST …/stop-deployment` (stop an in-progress deployment with ROLLBACK).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{
-    Attempt, Confirm, Fields, action_id, field, invalid, is_protected, new_action_id, preflight,
-    request_id,
-};
-use crate::auth::CurrentUser;
+use super::{ActionCtx, Change, ConfirmFields, RollbackFields, invalid, new_action_id};
 use crate::aws::ServiceUpdate;
-use crate::domain::Revision;
+use crate::domain::{Action, Revision};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::htmx::{is_htmx, render};
+use crate::web::extract::Form;
+use crate::web::htmx::render;
 use crate::web::td_diff::diff;
+use crate::web::urls;
 
 /// The rollback picker: earlier revisions of the service's family.
 #[derive(Template)]
@@ -33,15 +27,17 @@ pub struct RollbackForm {
     pub action_id: String,
 }
 
-pub async fn show_rollback(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service(&cluster_info.name, &service).await?.value;
+impl RollbackForm {
+    /// The family page's diff of the current revision with `revision`.
+    pub fn diff_url(&self, revision: &i32) -> String {
+        urls::family_diff(&self.env, &self.family, self.current, *revision)
+    }
+}
+
+pub async fn show_rollback(ctx: ActionCtx) -> Result<Response, AppError> {
+    let fleet = &ctx.env.fleet;
+    let cluster_info = ctx.cluster().await?;
+    let current = fleet.service(&cluster_info.name, &ctx.target).await?.value;
     let (family, rev) = split(current.task_definition_short())?;
     let revisions = fleet
         .revisions(family)
@@ -50,15 +46,17 @@ pub async fn show_rollback(
         .filter(|r| r.revision != rev)
         .collect();
     render(&RollbackForm {
-        url: format!(
-            "/{env}/clusters/{}/services/{}/rollback",
-            cluster_info.name, current.name
+        url: urls::service_action(
+            &ctx.env.name,
+            &cluster_info.name,
+            &current.name,
+            Action::Rollback.segment(),
         ),
-        env: env.clone(),
+        env: ctx.env.name.clone(),
         family: family.to_string(),
         current: rev,
         revisions,
-        csrf_token: user.csrf_token.clone(),
+        csrf_token: ctx.user.csrf_token.clone(),
         action_id: new_action_id(),
     })
 }
@@ -71,14 +69,11 @@ fn split(family_revision: &str) -> Result<(&str, i32), AppError> {
 }
 
 pub async fn rollback_service(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    ctx: ActionCtx,
+    Form(form): Form<RollbackFields>,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let raw = field(&fields, "revision");
+    let service = &ctx.target;
+    let raw = form.revision.trim();
     // Accept `N` or `family:N`; anything else is refused before any call.
     let (named_family, number) = match raw.rsplit_once(':') {
         Some((f, n)) => (Some(f.to_string()), n),
@@ -89,9 +84,9 @@ pub async fn rollback_service(
             "Choose a revision to roll back to (a positive number, not {raw:?})."
         ))
     })?;
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service_now(&cluster_info.name, &service).await?;
+    let fleet = &ctx.env.fleet;
+    let cluster_info = ctx.cluster().await?;
+    let current = fleet.service_now(&cluster_info.name, service).await?;
     let (family, rev) = split(current.task_definition_short())?;
     if let Some(other) = named_family.filter(|f| f != family) {
         return Err(invalid(format!(
@@ -109,51 +104,44 @@ pub async fn rollback_service(
             }
             e => e.into(),
         })?;
-    let action_id = action_id(&fields);
-    let url = format!("/{env}/clusters/{cluster}/services/{service}/rollback");
-    let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(format!("Roll back {service}"), url, back.clone(), &user)
+    let fields = &form.confirm;
+    let action_id = fields.action_id();
+    let protected = ctx.protected().await?;
+    let mut confirm = ctx
+        .confirm(Action::Rollback, format!("Roll back {service}"))
         .hidden("revision", target.to_string())
         .hidden("action_id", action_id.clone());
-    form.summary = vec![
+    confirm.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!("Task definition {from} → {to} (a rolling deployment)"),
     ];
     if new.status == "INACTIVE" {
-        form.warnings.push(format!(
+        confirm.warnings.push(format!(
             "{to} is INACTIVE (deregistered); ECS may refuse it."
         ));
     }
-    form.diff = diff(&old, &new, true);
-    form.typed_name = protected.then(|| current.name.clone());
-    form.submit = format!("Roll back to {target}");
-    if let Some(status) = form.hold(&fields) {
-        return form.show(environment, &headers, status);
+    confirm.diff = diff(&old, &new, true);
+    confirm.typed_name = protected.then(|| current.name.clone());
+    confirm.submit = format!("Roll back to {target}");
+    if let Some(status) = confirm.hold(fields) {
+        return confirm.show(&ctx, status);
     }
-    let aws = environment.aws.clone();
+    let aws = ctx.env.aws.clone();
     let (c, s, who, arn) = (
         cluster_info.name.clone(),
         current.name.clone(),
-        user.name.clone(),
+        ctx.user.name.clone(),
         new.arn.clone(),
     );
-    Attempt {
-        state: &state,
-        user: &user,
-        env: &env,
-        cluster: &cluster_info.name,
-        target: &current.name,
-        action: "rollback",
+    let change = Change {
+        action: Action::Rollback,
+        target: current.name.clone(),
         params: serde_json::json!({ "task_definition": to }),
         before: format!("revision {from}"),
         after: format!("revision {to}"),
         action_id,
-        request_id: request_id(&headers),
-        back,
-        htmx: is_htmx(&headers),
-    }
-    .run(|| async move {
+    };
+    ctx.run(change, || async move {
         aws.update_service(&who, &c, &s, &ServiceUpdate::TaskDefinition(arn))
             .await
     })
@@ -161,17 +149,18 @@ pub async fn rollback_service(
 }
 
 pub async fn stop_deployment(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    ctx: ActionCtx,
+    Form(fields): Form<ConfirmFields>,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service_now(&cluster_info.name, &service).await?;
-    let Some(deployment) = environment
+    let service = &ctx.target;
+    let cluster_info = ctx.cluster().await?;
+    let current = ctx
+        .env
+        .fleet
+        .service_now(&cluster_info.name, service)
+        .await?;
+    let Some(deployment) = ctx
+        .env
         .aws
         .in_progress_deployment(&cluster_info.name, &current.name)
         .await?
@@ -180,36 +169,29 @@ pub async fn stop_deployment(
             "{service} has no deployment in progress to stop."
         )));
     };
-    let action_id = action_id(&fields);
-    let url = format!("/{env}/clusters/{cluster}/services/{service}/stop-deployment");
-    let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let protected = is_protected(&state, &env, &cluster_info);
-    let mut form = Confirm::new(
-        format!("Stop the deployment of {service}"),
-        url,
-        back.clone(),
-        &user,
-    )
-    .hidden("action_id", action_id.clone());
-    form.summary = vec![
+    let action_id = fields.action_id();
+    let protected = ctx.protected().await?;
+    let mut confirm = ctx
+        .confirm(
+            Action::StopDeployment,
+            format!("Stop the deployment of {service}"),
+        )
+        .hidden("action_id", action_id.clone());
+    confirm.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!("Stop deployment {deployment} and roll back to the last completed one."),
     ];
-    form.danger = true;
-    form.typed_name = protected.then(|| current.name.clone());
-    form.submit = "Stop and roll back".to_string();
-    if let Some(status) = form.hold(&fields) {
-        return form.show(environment, &headers, status);
+    confirm.danger = true;
+    confirm.typed_name = protected.then(|| current.name.clone());
+    confirm.submit = "Stop and roll back".to_string();
+    if let Some(status) = confirm.hold(&fields) {
+        return confirm.show(&ctx, status);
     }
-    let aws = environment.aws.clone();
-    let (who, arn) = (user.name.clone(), deployment.clone());
-    Attempt {
-        state: &state,
-        user: &user,
-        env: &env,
-        cluster: &cluster_info.name,
-        target: &current.name,
-        action: "stop-deployment",
+    let aws = ctx.env.aws.clone();
+    let (who, arn) = (ctx.user.name.clone(), deployment.clone());
+    let change = Change {
+        action: Action::StopDeployment,
+        target: current.name.clone(),
         params: serde_json::json!({ "service_deployment": deployment, "stop_type": "ROLLBACK" }),
         before: format!(
             "deployment in progress ({})",
@@ -217,10 +199,9 @@ pub async fn stop_deployment(
         ),
         after: "stopped, rolling back".to_string(),
         action_id,
-        request_id: request_id(&headers),
-        back,
-        htmx: is_htmx(&headers),
-    }
-    .run(|| async move { aws.stop_deployment_with_rollback(&who, &arn).await })
+    };
+    ctx.run(change, || async move {
+        aws.stop_deployment_with_rollback(&who, &arn).await
+    })
     .await
 }

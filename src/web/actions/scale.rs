@@ -1,16 +1,13 @@
 //! `POST …/services/{service}/scale`: set the desired count.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Attempt, Confirm, Fields, action_id, field, is_protected, preflight, request_id};
-use crate::auth::CurrentUser;
+use super::{ActionCtx, Change, ScaleForm};
 use crate::aws::ServiceUpdate;
+use crate::domain::Action;
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::htmx::is_htmx;
+use crate::web::extract::Form;
 
 /// ECS runs at most this many tasks per service.
 const HARD_MAX: u32 = 5000;
@@ -37,17 +34,12 @@ pub fn parse_count(raw: &str) -> Result<u32, String> {
 }
 
 pub async fn scale_service(
-    State(state): State<AppState>,
-    Path((env, cluster, service)): Path<(String, String, String)>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Form(fields): Form<Fields>,
+    ctx: ActionCtx,
+    Form(form): Form<ScaleForm>,
 ) -> Result<Response, AppError> {
-    let environment = preflight(&state, &env)?;
-    let url = format!("/{env}/clusters/{cluster}/services/{service}/scale");
-    let back = format!("/{env}/clusters/{cluster}/services/{service}");
-    let raw = field(&fields, "desired_count");
-    let base = || Confirm::new(format!("Scale {service}"), url.clone(), back.clone(), &user);
+    let service = &ctx.target;
+    let raw = form.desired_count.trim();
+    let base = || ctx.confirm(Action::Scale, format!("Scale {service}"));
     let desired = match parse_count(raw) {
         Ok(n) => n,
         Err(message) => {
@@ -58,20 +50,24 @@ pub async fn scale_service(
                 "desired_count".into(),
                 raw.to_string(),
             ));
-            return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+            return form.show(&ctx, StatusCode::BAD_REQUEST);
         }
     };
-    let fleet = &environment.fleet;
-    let cluster_info = fleet.cluster(&cluster).await?;
-    let current = fleet.service_now(&cluster_info.name, &service).await?;
-    let protected = is_protected(&state, &env, &cluster_info);
-    let ceiling = state.settings.scale_ceiling;
+    let cluster_info = ctx.cluster().await?;
+    let current = ctx
+        .env
+        .fleet
+        .service_now(&cluster_info.name, service)
+        .await?;
+    let protected = ctx.protected().await?;
+    let ceiling = ctx.state.settings.scale_ceiling;
     let large = desired > ceiling;
-    let action_id = action_id(&fields);
-    let mut form = base()
+    let fields = &form.confirm;
+    let action_id = fields.action_id();
+    let mut confirm = base()
         .hidden("desired_count", desired.to_string())
         .hidden("action_id", action_id.clone());
-    form.summary = vec![
+    confirm.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
         format!(
             "Desired count {} → {desired} (running now: {}, pending: {})",
@@ -79,49 +75,43 @@ pub async fn scale_service(
         ),
     ];
     if desired == 0 {
-        form.warnings
+        confirm
+            .warnings
             .push("Scaling to 0 stops every task of this service.".to_string());
-        form.danger = true;
+        confirm.danger = true;
     }
     if large {
-        form.warnings.push(format!(
+        confirm.warnings.push(format!(
             "{desired} is above the usual ceiling of {ceiling} tasks: tick the box to confirm."
         ));
     }
-    form.need_large = large;
-    form.typed_name = protected.then(|| current.name.clone());
-    form.submit = format!("Scale to {desired}");
-    if let Some(status) = form.hold(&fields) {
-        return form.show(environment, &headers, status);
+    confirm.need_large = large;
+    confirm.typed_name = protected.then(|| current.name.clone());
+    confirm.submit = format!("Scale to {desired}");
+    if let Some(status) = confirm.hold(fields) {
+        return confirm.show(&ctx, status);
     }
-    if large && field(&fields, "allow_large") != "1" {
-        form.error = Some(format!(
+    if large && !fields.allow_large() {
+        confirm.error = Some(format!(
             "{desired} is above the ceiling of {ceiling}: confirm it explicitly."
         ));
-        return form.show(environment, &headers, StatusCode::BAD_REQUEST);
+        return confirm.show(&ctx, StatusCode::BAD_REQUEST);
     }
-    let aws = environment.aws.clone();
+    let aws = ctx.env.aws.clone();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
-        user.name.clone(),
+        ctx.user.name.clone(),
     );
-    Attempt {
-        state: &state,
-        user: &user,
-        env: &env,
-        cluster: &cluster_info.name,
-        target: &current.name,
-        action: "scale",
+    let change = Change {
+        action: Action::Scale,
+        target: current.name.clone(),
         params: serde_json::json!({ "desired_count": desired }),
         before: format!("desired {}", current.desired),
         after: format!("desired {desired}"),
         action_id,
-        request_id: request_id(&headers),
-        back,
-        htmx: is_htmx(&headers),
-    }
-    .run(|| async move {
+    };
+    ctx.run(change, || async move {
         let n = i32::try_from(desired).unwrap_or(i32::MAX);
         aws.update_service(&who, &c, &s, &ServiceUpdate::DesiredCount(n))
             .await
