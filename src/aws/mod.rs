@@ -12,6 +12,7 @@ mod ecs_task_definitions;
 mod ecs_tasks;
 mod error;
 mod logs;
+pub mod quotas;
 
 pub use clients::AwsClients;
 pub use ecs_actions::ServiceUpdate;
