@@ -67,6 +67,26 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub actions: ActionArgs,
+
+    /// Share of AWS's published API rate limits ecsdeck may use, in percent
+    /// (per ECS action group, per CloudWatch Logs and ECR operation; writes
+    /// have their own buckets). The rest is left to everything else in the
+    /// account. See docs/architecture.md, "AWS budget".
+    #[arg(
+        long,
+        env = "ECSDECK_AWS_BUDGET",
+        value_name = "PERCENT",
+        default_value_t = 50,
+        value_parser = clap::value_parser!(u8).range(1..=100)
+    )]
+    pub aws_budget: u8,
+}
+
+impl WebArgs {
+    /// A fresh budget (one per environment) of `--aws-budget`.
+    pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
+        std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
+    }
 }
 
 /// What the dashboard lets operators change.
