@@ -354,3 +354,26 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     };
     Ok(std::time::Duration::from_secs(secs))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo(args: &[&str]) -> Result<DemoArgs, clap::Error> {
+        let argv = ["ecsdeck", "demo"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv)?.command {
+            Command::Demo(d) => Ok(d),
+            other => panic!("parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn aws_budget_is_a_percentage_defaulting_to_half() {
+        assert_eq!(demo(&[]).unwrap().web.aws_budget, 50);
+        assert_eq!(demo(&["--aws-budget", "100"]).unwrap().web.aws_budget, 100);
+        let budget = demo(&["--aws-budget", "20"]).unwrap().web.budget();
+        assert!((budget.fraction() - 0.2).abs() < 1e-9);
+        assert!(demo(&["--aws-budget", "0"]).is_err());
+        assert!(demo(&["--aws-budget", "101"]).is_err());
+    }
+}
