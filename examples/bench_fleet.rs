@@ -44,8 +44,10 @@ async fn main() -> anyhow::Result<()> {
         let config = SandboxConfig::one_cluster("bench", s, 1).with_speed(0.0001);
         let sb = sandbox::start(config, "127.0.0.1:0".parse()?).await?;
         let endpoint = sb.endpoint_url();
-        let conf = ecsdeck::aws::config::sandbox_sdk_config(&endpoint).await;
-        let fleet = Fleet::new(AwsClients::new(&conf));
+        // The production default: half of AWS's limits.
+        let budget = std::sync::Arc::new(ecsdeck::aws::Budget::default());
+        let conf = ecsdeck::aws::config::sandbox_sdk_config(&endpoint, budget.clone()).await;
+        let fleet = Fleet::new(AwsClients::new(&conf, budget));
         fleet.clusters().await.map_err(|e| anyhow::anyhow!("{e}"))?;
 
         reset(&endpoint).await?;

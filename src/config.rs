@@ -67,6 +67,26 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub actions: ActionArgs,
+
+    /// Share of AWS's published API rate limits ecsdeck may use, in percent
+    /// (per ECS action group, per CloudWatch Logs and ECR operation; writes
+    /// have their own buckets). The rest is left to everything else in the
+    /// account. See docs/architecture.md, "AWS budget".
+    #[arg(
+        long,
+        env = "ECSDECK_AWS_BUDGET",
+        value_name = "PERCENT",
+        default_value_t = 50,
+        value_parser = clap::value_parser!(u8).range(1..=100)
+    )]
+    pub aws_budget: u8,
+}
+
+impl WebArgs {
+    /// A fresh budget (one per environment) of `--aws-budget`.
+    pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
+        std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
+    }
 }
 
 /// What the dashboard lets operators change.
@@ -333,4 +353,27 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         _ => return Err(format!("invalid duration {s:?}: use e.g. 90s, 30m, 12h")),
     };
     Ok(std::time::Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo(args: &[&str]) -> Result<DemoArgs, clap::Error> {
+        let argv = ["ecsdeck", "demo"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv)?.command {
+            Command::Demo(d) => Ok(d),
+            other => panic!("parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn aws_budget_is_a_percentage_defaulting_to_half() {
+        assert_eq!(demo(&[]).unwrap().web.aws_budget, 50);
+        assert_eq!(demo(&["--aws-budget", "100"]).unwrap().web.aws_budget, 100);
+        let budget = demo(&["--aws-budget", "20"]).unwrap().web.budget();
+        assert!((budget.fraction() - 0.2).abs() < 1e-9);
+        assert!(demo(&["--aws-budget", "0"]).is_err());
+        assert!(demo(&["--aws-budget", "101"]).is_err());
+    }
 }

@@ -1,6 +1,10 @@
 //! The SDK clients of one environment, built once and shared by clone.
 
+use std::sync::Arc;
+
 use aws_config::SdkConfig;
+
+use super::budget::Budget;
 
 /// ECS, ECR and CloudWatch Logs clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
@@ -9,14 +13,24 @@ pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    budget: Arc<Budget>,
 }
 
 impl AwsClients {
-    pub fn new(config: &SdkConfig) -> Self {
+    /// Clients from `config`, which must spend `budget` (the one passed to
+    /// `sandbox_sdk_config` or `load_sdk_config`): kept here for its usage
+    /// counters.
+    pub fn new(config: &SdkConfig, budget: Arc<Budget>) -> Self {
         Self {
             ecs: aws_sdk_ecs::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            budget,
         }
+    }
+
+    /// The token buckets every call of these clients spends.
+    pub fn budget(&self) -> &Arc<Budget> {
+        &self.budget
     }
 }

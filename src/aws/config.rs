@@ -1,10 +1,15 @@
-//! Building the shared `SdkConfig` with explicit timeouts and standard retries.
+//! Building the shared `SdkConfig` with explicit timeouts, standard retries
+//! and the environment's `Budget` spent by every request attempt.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use super::budget::Budget;
+use super::budgeted_client::BudgetedClient;
 
 /// Account id the sandbox pretends to be.
 pub const SANDBOX_ACCOUNT_ID: &str = "123456789012";
@@ -21,13 +26,17 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// Standard retry mode with three attempts.
+/// Standard retry mode with three attempts. Each attempt takes a token from
+/// the budget; throttling errors back off with the standard retry
+/// strategy's exponential backoff and its retry quota, and nothing in
+/// ecsdeck retries on top of it.
 pub fn retries() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(3)
 }
 
-/// Config for talking to a sandbox at `endpoint` (any credentials work there).
-pub async fn sandbox_sdk_config(endpoint: &str) -> SdkConfig {
+/// Config for talking to a sandbox at `endpoint` (any credentials work
+/// there), every attempt spending `budget`.
+pub async fn sandbox_sdk_config(endpoint: &str, budget: Arc<Budget>) -> SdkConfig {
     let creds = aws_credential_types::Credentials::new(
         "AKIDSANDBOX",
         "sandbox-secret",
@@ -41,17 +50,24 @@ pub async fn sandbox_sdk_config(endpoint: &str) -> SdkConfig {
         .credentials_provider(creds)
         .timeout_config(timeouts())
         .retry_config(retries())
+        .http_client(BudgetedClient::new(budget))
         .load()
         .await
 }
 
 /// Config for real AWS: the default credential chain and region, with our
-/// timeouts and retries. `endpoint_url` overrides the endpoint (the SDK
-/// also honours `AWS_ENDPOINT_URL` by itself).
-pub async fn load_sdk_config(region: Option<String>, endpoint_url: Option<String>) -> SdkConfig {
+/// timeouts and retries, every attempt spending `budget`. `endpoint_url`
+/// overrides the endpoint (the SDK also honours `AWS_ENDPOINT_URL` by
+/// itself).
+pub async fn load_sdk_config(
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    budget: Arc<Budget>,
+) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(timeouts())
-        .retry_config(retries());
+        .retry_config(retries())
+        .http_client(BudgetedClient::new(budget));
     if let Some(region) = region {
         loader = loader.region(Region::new(region));
     }

@@ -1,6 +1,8 @@
 //! The only code that imports `aws_sdk_*`: client construction, calls, and
 //! conversion of SDK types into `crate::domain` types.
 
+pub mod budget;
+mod budgeted_client;
 mod clients;
 pub mod config;
 mod convert;
@@ -12,7 +14,10 @@ mod ecs_task_definitions;
 mod ecs_tasks;
 mod error;
 mod logs;
+pub mod quotas;
 
+pub use budget::{Budget, BudgetClock, GroupUsage};
+pub use budgeted_client::BudgetedClient;
 pub use clients::AwsClients;
 pub use ecs_actions::ServiceUpdate;
 pub use ecs_clusters::DESCRIBE_CLUSTERS_BATCH;

@@ -18,11 +18,12 @@ const DEMO_PASSWORD: &str = "demo";
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let sb = sandbox::start(args.sandbox.to_config(), args.sandbox_bind).await?;
     let endpoint = sb.endpoint_url();
-    let sdk = crate::aws::config::sandbox_sdk_config(&endpoint).await;
+    let budget = args.web.budget();
+    let sdk = crate::aws::config::sandbox_sdk_config(&endpoint, budget.clone()).await;
     let env = Environment::new(
         "sandbox".to_string(),
         crate::aws::config::SANDBOX_REGION.to_string(),
-        AwsClients::new(&sdk),
+        AwsClients::new(&sdk, budget),
     );
     let mut web = args.web.clone();
     let temp_dir = match &web.store.data_dir {

@@ -14,14 +14,19 @@ use crate::state::{AppState, Environment};
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Sign-in settings and the store first: their mistakes are quick to report.
     let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
-    let sdk =
-        crate::aws::config::load_sdk_config(args.region.clone(), args.endpoint_url.clone()).await;
+    let budget = args.web.budget();
+    let sdk = crate::aws::config::load_sdk_config(
+        args.region.clone(),
+        args.endpoint_url.clone(),
+        budget.clone(),
+    )
+    .await;
     let region = sdk
         .region()
         .map(|r| r.to_string())
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
-    let env = Environment::new(name, region, AwsClients::new(&sdk));
+    let env = Environment::new(name, region, AwsClients::new(&sdk, budget));
     if matches!(auth.config.mode, crate::auth::AuthMode::Local)
         && auth.store.user_list().await?.is_empty()
     {

@@ -308,8 +308,10 @@ async fn a_throttled_call_shows_the_aws_message_and_is_audited() {
             .with_throttle(Throttle::Aws),
     )
     .await;
-    // Without SDK retries, so the throttled answer reaches the page.
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url())
+    // Without SDK retries or a client budget, so the throttled answer
+    // reaches the page.
+    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::unlimited());
+    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone())
         .await
         .to_builder()
         .retry_config(aws_config::retry::RetryConfig::disabled())
@@ -318,7 +320,7 @@ async fn a_throttled_call_shows_the_aws_message_and_is_audited() {
     state.environments = std::sync::Arc::new(vec![ecsdeck::state::Environment::new(
         "sandbox".into(),
         "us-east-1".into(),
-        ecsdeck::aws::AwsClients::new(&conf),
+        ecsdeck::aws::AwsClients::new(&conf, budget),
     )]);
     let app = ecsdeck::app(state.clone());
     let op = RouterSession::sign_in(&app, "operator").await;

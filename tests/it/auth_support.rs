@@ -122,11 +122,13 @@ pub fn test_auth_config() -> AuthConfig {
 
 /// App state on `sb` with `store` and `config` (users not added).
 pub async fn app_state_with(sb: &SandboxHandle, store: Store, config: AuthConfig) -> AppState {
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url()).await;
+    // The dashboard as it runs in production: half of AWS's limits.
+    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::default());
+    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone()).await;
     let env = ecsdeck::state::Environment::new(
         "sandbox".to_string(),
         "us-east-1".to_string(),
-        ecsdeck::aws::AwsClients::new(&conf),
+        ecsdeck::aws::AwsClients::new(&conf, budget),
     );
     let auth = AuthState::new(store, config).unwrap();
     AppState::new(Default::default(), vec![env], auth)

@@ -15,6 +15,7 @@ mod auth_routes;
 mod auth_sessions;
 mod auth_store;
 mod auth_support;
+mod aws_budget;
 mod browse_costs;
 mod browse_images;
 mod browse_pages;

@@ -204,7 +204,9 @@ async fn errors_come_back_typed_and_unknown_resources_as_failures() {
 async fn no_retry(
     sb: &ecsdeck::sandbox::SandboxHandle,
 ) -> (Client, aws_sdk_cloudwatchlogs::Client) {
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url()).await;
+    // Unlimited, so the calls reach the sandbox's own buckets.
+    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::unlimited());
+    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget).await;
     let ecs = aws_sdk_ecs::config::Builder::from(&conf)
         .retry_config(aws_config::retry::RetryConfig::disabled())
         .build();

@@ -21,7 +21,9 @@ pub async fn start_sandbox(config: SandboxConfig) -> SandboxHandle {
 
 /// Real SDK clients pointed at the sandbox.
 pub async fn sdk(sb: &SandboxHandle) -> Sdk {
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url()).await;
+    // Unlimited: tests drive the sandbox with these, throttling included.
+    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::unlimited());
+    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget).await;
     Sdk {
         ecs: aws_sdk_ecs::Client::new(&conf),
         ecr: aws_sdk_ecr::Client::new(&conf),
