@@ -3,8 +3,7 @@
 
 use ecsdeck::sandbox::SandboxConfig;
 
-use crate::auth_support::RouterSession;
-use crate::support::{app_state, calls, reset_stats, sandbox_stats, start_sandbox};
+use crate::harness::*;
 
 #[tokio::test]
 async fn cluster_page_calls_scale_with_the_batch_sizes() {
@@ -12,12 +11,12 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
         let sb = start_sandbox(SandboxConfig::one_cluster("bench", services, 1).with_speed(0.0001))
             .await;
         let state = app_state(&sb).await;
-        let app = ecsdeck::app(state.clone());
-        let viewer = RouterSession::sign_in(&app, "viewer").await;
+        let app = TestApp::new(state.clone());
+        let viewer = app.session("viewer").await;
         // Signing in shows the overview; start this measurement cold.
         state.environments[0].fleet.invalidate_cluster("bench");
         reset_stats(&sb).await;
-        let page = viewer.get(&app, "/sandbox/clusters/bench").await;
+        let page = viewer.get("/sandbox/clusters/bench").await;
         assert_eq!(page.status, 200, "{}", page.body);
         let stats = sandbox_stats(&sb).await;
         let list = calls(&stats, "ecs:ListServices");
@@ -36,7 +35,7 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
             "S={services}: every service described"
         );
         // The page shows every service (paginated at 100 rows) and the total.
-        let shown = page.body.matches("<tr data-service=").count();
+        let shown = page.count("tr[data-service]");
         assert_eq!(shown, services.min(100), "S={services}");
         if services > 100 {
             assert!(
@@ -44,20 +43,20 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
                 "S={services}: totals kept"
             );
             let last = viewer
-                .get(
-                    &app,
-                    &format!("/sandbox/clusters/bench?page={}", services.div_ceil(100)),
-                )
+                .get(&format!(
+                    "/sandbox/clusters/bench?page={}",
+                    services.div_ceil(100)
+                ))
                 .await;
             assert_eq!(
-                last.body.matches("<tr data-service=").count(),
+                last.count("tr[data-service]"),
                 services - (services.div_ceil(100) - 1) * 100
             );
         }
 
         // A second look within the cache TTL costs nothing more.
         reset_stats(&sb).await;
-        let again = viewer.get(&app, "/sandbox/clusters/bench").await;
+        let again = viewer.get("/sandbox/clusters/bench").await;
         assert_eq!(again.status, 200);
         let stats = sandbox_stats(&sb).await;
         assert_eq!(
@@ -72,11 +71,11 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
 async fn concurrent_viewers_share_one_read() {
     let sb = start_sandbox(SandboxConfig::one_cluster("shared", 50, 1).with_speed(0.0001)).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let app = TestApp::new(state.clone());
+    let viewer = app.session("viewer").await;
     state.environments[0].fleet.invalidate_cluster("shared");
     reset_stats(&sb).await;
-    let loads = (0..20).map(|_| viewer.get(&app, "/sandbox/clusters/shared"));
+    let loads = (0..20).map(|_| viewer.get("/sandbox/clusters/shared"));
     for page in futures::future::join_all(loads).await {
         assert_eq!(page.status, 200);
     }

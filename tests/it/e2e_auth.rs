@@ -3,8 +3,8 @@
 
 use fantoccini::Locator;
 
-use crate::auth_support::*;
 use crate::browser;
+use crate::harness::*;
 
 /// Fills in and submits the sign-in form.
 pub async fn sign_in(c: &fantoccini::Client, base: &str, user: &str) -> anyhow::Result<()> {
@@ -32,7 +32,7 @@ async fn a_user_signs_in_sees_the_role_and_signs_out() {
     let Some(browser) = browser::launch("auth").await else {
         return;
     };
-    let env = TestEnv::start(Backend::Sqlite, |_| {}).await.unwrap();
+    let env = ServedApp::start(Backend::Sqlite, |_| {}).await.unwrap();
     let base = env.base.clone();
     browser
         .run("auth", async |b| {
