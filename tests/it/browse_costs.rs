@@ -1,16 +1,35 @@
 //! What a page costs AWS: the cluster page's ECS calls grow with ⌈S/100⌉
 //! ListServices and ⌈S/10⌉ DescribeServices, whatever the cluster size.
+//! The fleet cache runs on a manual clock: a slow page cannot outlive the
+//! TTL by accident, and expiry is a clock move, not a wait.
 
+use std::time::Duration;
+
+use ecsdeck::auth::Clock;
+use ecsdeck::fleet::CacheTiming;
 use ecsdeck::sandbox::SandboxConfig;
 
 use crate::harness::*;
+
+const TTL: Duration = Duration::from_secs(3);
+
+/// App state on `sb` whose fleet cache keeps values for [`TTL`] by `clock`.
+async fn state_on(sb: &ecsdeck::sandbox::SandboxHandle, clock: &Clock) -> ecsdeck::state::AppState {
+    let timing = CacheTiming {
+        live: TTL,
+        clock: clock.clone(),
+        ..CacheTiming::default()
+    };
+    with_cache_timing(app_state(sb).await, timing)
+}
 
 #[tokio::test]
 async fn cluster_page_calls_scale_with_the_batch_sizes() {
     for services in [0usize, 10, 11, 101, 1000] {
         let sb = start_sandbox(SandboxConfig::one_cluster("bench", services, 1).with_speed(0.0001))
             .await;
-        let state = app_state(&sb).await;
+        let clock = Clock::manual();
+        let state = state_on(&sb, &clock).await;
         let app = TestApp::new(state.clone());
         let viewer = app.session("viewer").await;
         // Signing in shows the overview; start this measurement cold.
@@ -64,13 +83,34 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
             0,
             "S={services}: served from cache"
         );
+        assert_eq!(calls(&stats, "ecs:ListServices"), 0, "S={services}");
+
+        // Just before the TTL still cached; at the TTL read again.
+        clock.advance(TTL - Duration::from_millis(1));
+        reset_stats(&sb).await;
+        viewer.get("/sandbox/clusters/bench").await;
+        let stats = sandbox_stats(&sb).await;
+        assert_eq!(calls(&stats, "ecs:ListServices"), 0, "S={services}");
+        clock.advance(Duration::from_millis(1));
+        viewer.get("/sandbox/clusters/bench").await;
+        let stats = sandbox_stats(&sb).await;
+        assert!(
+            calls(&stats, "ecs:ListServices") >= 1,
+            "S={services}: read again once the TTL passed"
+        );
+        assert_eq!(
+            calls(&stats, "ecs:DescribeServices"),
+            services.div_ceil(10) as u64,
+            "S={services}: every service described again"
+        );
     }
 }
 
 #[tokio::test]
 async fn concurrent_viewers_share_one_read() {
     let sb = start_sandbox(SandboxConfig::one_cluster("shared", 50, 1).with_speed(0.0001)).await;
-    let state = app_state(&sb).await;
+    let clock = Clock::manual();
+    let state = state_on(&sb, &clock).await;
     let app = TestApp::new(state.clone());
     let viewer = app.session("viewer").await;
     state.environments[0].fleet.invalidate_cluster("shared");
