@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions_deploy;
+mod actions_forms;
 mod actions_scale;
 mod actions_stop;
 mod auth_actions;
