@@ -73,8 +73,6 @@ impl AuthConfig {
     }
 }
 
-/// `*` matches any run of characters; everything else matches itself.
-
 /// Sign-in state shared by every request (cheap to clone).
 #[derive(Clone, Debug)]
 pub struct AuthState {

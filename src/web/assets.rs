@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::Embed;
 use serde::Deserialize;
+
+use crate::web::extract::{Path, Query};
 
 use crate::error::AppError;
 

@@ -1,19 +1,18 @@
 //! Deploying an image, rolling back (to a revision whose image cannot be
-//! pulled, watching FAILED and the automatic rollback), stopping a task and
-//! seeing its replacement, and an AWS refusal shown and audited.
+//! pulled, watching FAILED and the automatic rollback), redeploying and
+//! stopping a deployment.
 
 use std::time::Duration;
 
 use aws_sdk_ecs::types::DeploymentRolloutState;
-use ecsdeck::sandbox::{Fleet, SandboxConfig, Throttle};
+use ecsdeck::sandbox::{Fleet, SandboxConfig};
 use ecsdeck::store::{AuditFilter, AuditStatus};
 
-use crate::auth_support::{RouterSession, request};
-use crate::support::*;
+use crate::harness::*;
 
 const SVC: &str = "/sandbox/clusters/acme-production/services/acme-production";
 
-async fn primary(aws: &Sdk, cluster: &str, service: &str) -> aws_sdk_ecs::types::Deployment {
+pub async fn primary(aws: &Sdk, cluster: &str, service: &str) -> aws_sdk_ecs::types::Deployment {
     let d = aws
         .ecs
         .describe_services()
@@ -30,7 +29,10 @@ async fn primary(aws: &Sdk, cluster: &str, service: &str) -> aws_sdk_ecs::types:
         .clone()
 }
 
-async fn last_audit(state: &ecsdeck::state::AppState, action: &str) -> ecsdeck::store::AuditEntry {
+pub async fn last_audit(
+    state: &ecsdeck::state::AppState,
+    action: &str,
+) -> ecsdeck::store::AuditEntry {
     let filter = AuditFilter {
         action: Some(action.into()),
         ..Default::default()
@@ -48,15 +50,16 @@ async fn deploy_an_image_through_the_picker_and_watch_it_complete() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 60.0)).await;
     let aws = sdk(&sb).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(state.clone());
+    let op = app.session("operator").await;
 
-    let picker = op.get(&app, &format!("{SVC}/deploy-image")).await;
+    let picker = op.get(&format!("{SVC}/deploy-image")).await;
     assert_eq!(picker.status, 200, "{}", picker.body);
     for tag in ["production-305", "production-304", "production-301"] {
         assert!(picker.body.contains(tag), "picker lists {tag}");
     }
-    let pos = |t: &str| picker.body.find(&format!("value=\"{t}\"")).unwrap();
+    let tags = picker.attrs("input[type=radio][name=tag]", "value");
+    let pos = |t: &str| tags.iter().position(|v| v == t).unwrap();
     assert!(
         pos("production-304") < pos("production-301"),
         "newest first"
@@ -66,7 +69,6 @@ async fn deploy_an_image_through_the_picker_and_watch_it_complete() {
     reset_stats(&sb).await;
     let unknown = op
         .post_form(
-            &app,
             &format!("{SVC}/deploy-image"),
             &[("container", "acme-app-production"), ("tag", "nope-1")],
         )
@@ -85,9 +87,7 @@ async fn deploy_an_image_through_the_picker_and_watch_it_complete() {
         ("tag", "production-304"),
         ("action_id", "d-1"),
     ];
-    let preview = op
-        .post_form(&app, &format!("{SVC}/deploy-image"), &fields)
-        .await;
+    let preview = op.post_form(&format!("{SVC}/deploy-image"), &fields).await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(preview.body.contains("diff-changed"));
     assert!(preview.body.contains("production-305") && preview.body.contains("production-304"));
@@ -95,12 +95,12 @@ async fn deploy_an_image_through_the_picker_and_watch_it_complete() {
     let mut confirmed = fields.to_vec();
     confirmed.push(("confirmed", "1"));
     let untyped = op
-        .post_form(&app, &format!("{SVC}/deploy-image"), &confirmed)
+        .post_form(&format!("{SVC}/deploy-image"), &confirmed)
         .await;
     assert_eq!(untyped.status, 400, "the service name must be typed");
     confirmed.push(("confirm", "acme-production"));
     let done = op
-        .post_form(&app, &format!("{SVC}/deploy-image"), &confirmed)
+        .post_form(&format!("{SVC}/deploy-image"), &confirmed)
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
 
@@ -156,8 +156,8 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 60.0)).await;
     let aws = sdk(&sb).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(state.clone());
+    let op = app.session("operator").await;
     let cms = "/sandbox/clusters/websight-cms/services/cms";
     async fn failures(aws: &Sdk) -> usize {
         let d = aws
@@ -185,7 +185,6 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
     reset_stats(&sb).await;
     let foreign = op
         .post_form(
-            &app,
             &format!("{cms}/rollback"),
             &[("revision", "acme-app-production:2")],
         )
@@ -194,7 +193,7 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
     assert!(foreign.body.contains("is not a revision of websight-cms"));
     assert_eq!(calls(&sandbox_stats(&sb).await, "ecs:UpdateService"), 0);
 
-    let picker = op.get(&app, &format!("{cms}/rollback")).await;
+    let picker = op.get(&format!("{cms}/rollback")).await;
     assert!(picker.body.contains("websight-cms:2"), "{}", picker.body);
     // websight-cms:2 references an image tag that is not in ECR.
     let typed = [
@@ -203,7 +202,7 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
         ("confirmed", "1"),
         ("confirm", "cms"),
     ];
-    let done = op.post_form(&app, &format!("{cms}/rollback"), &typed).await;
+    let done = op.post_form(&format!("{cms}/rollback"), &typed).await;
     assert_eq!(done.status, 303, "{}", done.body);
     let e = last_audit(&state, "rollback").await;
     assert_eq!(e.status, AuditStatus::Ok);
@@ -222,7 +221,7 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
         },
     )
     .await;
-    let page = op.get(&app, cms).await;
+    let page = op.get(cms).await;
     assert!(
         page.body.contains("CannotPullContainerError"),
         "the reason is on the page"
@@ -235,143 +234,18 @@ async fn a_rollback_to_a_bad_image_fails_and_ecs_rolls_back() {
 }
 
 #[tokio::test]
-async fn stop_a_task_and_see_its_replacement() {
-    let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(60.0)).await;
-    let aws = sdk(&sb).await;
-    let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
-    let running = poll_until("2 running tasks", Duration::from_secs(20), || async {
-        let l = aws
-            .ecs
-            .list_tasks()
-            .cluster("apps")
-            .service_name("svc-00000")
-            .send()
-            .await
-            .unwrap();
-        (l.task_arns().len() == 2).then(|| l.task_arns().to_vec())
-    })
-    .await;
-    let victim = running[0].rsplit('/').next().unwrap().to_string();
-    let url = format!("/sandbox/clusters/apps/tasks/{victim}/stop");
-    let preview = op.post_form(&app, &url, &[]).await;
-    assert_eq!(preview.status, 200, "{}", preview.body);
-    assert!(preview.body.contains("will start a replacement"));
-    let done = op
-        .post_form(
-            &app,
-            &url,
-            &[
-                ("reason", "stuck worker"),
-                ("confirmed", "1"),
-                ("action_id", "s-1"),
-            ],
-        )
-        .await;
-    assert_eq!(done.status, 303);
-    let described = aws
-        .ecs
-        .describe_tasks()
-        .cluster("apps")
-        .tasks(&victim)
-        .send()
-        .await
-        .unwrap();
-    let t = &described.tasks()[0];
-    assert_eq!(t.desired_status(), Some("STOPPED"));
-    assert!(
-        t.stopped_reason()
-            .unwrap()
-            .contains("stuck worker (by operator via ecsdeck)")
-    );
-    poll_until("a replacement task", Duration::from_secs(20), || async {
-        let p = op
-            .get(&app, "/sandbox/clusters/apps/services/svc-00000")
-            .await;
-        let live =
-            &p.body[p.body.find("table class=\"grid tasks\"")?..p.body.find("Recently stopped")?];
-        (live.matches("RUNNING").count() >= 2 && !live.contains(&victim)).then_some(())
-    })
-    .await;
-    assert_eq!(
-        last_audit(&state, "stop-task").await.status,
-        AuditStatus::Ok
-    );
-}
-
-#[tokio::test]
-async fn a_throttled_call_shows_the_aws_message_and_is_audited() {
-    let sb = start_sandbox(
-        SandboxConfig::one_cluster("apps", 1, 1)
-            .with_speed(0.0001)
-            .with_throttle(Throttle::Aws),
-    )
-    .await;
-    // Without SDK retries or a client budget, so the throttled answer
-    // reaches the page.
-    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::unlimited());
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone())
-        .await
-        .to_builder()
-        .retry_config(aws_config::retry::RetryConfig::disabled())
-        .build();
-    let mut state = app_state(&sb).await;
-    state.environments = std::sync::Arc::new(vec![ecsdeck::state::Environment::new(
-        "sandbox".into(),
-        "us-east-1".into(),
-        ecsdeck::aws::AwsClients::new(&conf, budget),
-    )]);
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
-    // Drain UpdateService's bucket from outside.
-    let ecs = aws_sdk_ecs::Client::new(&conf);
-    loop {
-        let r = ecs
-            .update_service()
-            .cluster("apps")
-            .service("svc-00000")
-            .desired_count(1)
-            .send()
-            .await;
-        if r.is_err() {
-            break;
-        }
-    }
-    let resp = request(
-        &app,
-        "POST",
-        "/sandbox/clusters/apps/services/svc-00000/scale",
-        &[
-            ("cookie", &op.cookie_header()),
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("hx-request", "true"),
-            ("x-csrf-token", &op.csrf),
-        ],
-        "desired_count=3&action_id=t-1&confirmed=1".to_string(),
-    )
-    .await;
-    assert_eq!(resp.status, 502, "{}", resp.body);
-    assert!(resp.body.contains("ThrottlingException"), "{}", resp.body);
-    let e = last_audit(&state, "scale").await;
-    assert_eq!(e.status, AuditStatus::Error);
-    assert_eq!(e.error_code.as_deref(), Some("ThrottlingException"));
-}
-
-#[tokio::test]
 async fn redeploy_starts_a_fresh_deployment_and_stop_deployment_rolls_back() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 60.0)).await;
     let aws = sdk(&sb).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(state.clone());
+    let op = app.session("operator").await;
     let cms = "/sandbox/clusters/websight-cms/services/cms";
 
     // Redeploy: a new PRIMARY deployment of the same revision, completed.
     let old = primary(&aws, "websight-cms", "cms").await;
     let done = op
         .post_form(
-            &app,
             &format!("{cms}/redeploy"),
             &[
                 ("action_id", "rd-1"),
@@ -396,16 +270,13 @@ async fn redeploy_starts_a_fresh_deployment_and_stop_deployment_rolls_back() {
     assert_eq!(last_audit(&state, "redeploy").await.status, AuditStatus::Ok);
 
     // Nothing in progress: stopping a deployment is refused without a change.
-    let idle = op
-        .post_form(&app, &format!("{cms}/stop-deployment"), &[])
-        .await;
+    let idle = op.post_form(&format!("{cms}/stop-deployment"), &[]).await;
     assert_eq!(idle.status, 400);
     assert!(idle.body.contains("no deployment in progress"));
 
     // Start a doomed rollout, then stop it with rollback.
     let start = op
         .post_form(
-            &app,
             &format!("{cms}/rollback"),
             &[
                 ("revision", "2"),
@@ -417,17 +288,12 @@ async fn redeploy_starts_a_fresh_deployment_and_stop_deployment_rolls_back() {
         .await;
     assert_eq!(start.status, 303);
     let preview = op
-        .post_form(
-            &app,
-            &format!("{cms}/stop-deployment"),
-            &[("action_id", "sd-1")],
-        )
+        .post_form(&format!("{cms}/stop-deployment"), &[("action_id", "sd-1")])
         .await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(preview.body.contains("roll back to the last completed one"));
     let stopped = op
         .post_form(
-            &app,
             &format!("{cms}/stop-deployment"),
             &[
                 ("action_id", "sd-1"),

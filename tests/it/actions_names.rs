@@ -5,52 +5,53 @@
 
 use ecsdeck::sandbox::SandboxConfig;
 
-use crate::auth_support::{RouterSession, request};
-use crate::support::*;
-
-fn total_calls(stats: &serde_json::Value) -> u64 {
-    stats["calls"]
-        .as_object()
-        .map(|m| m.values().filter_map(|v| v.as_u64()).sum())
-        .unwrap_or(0)
-}
+use crate::harness::*;
 
 #[tokio::test]
 async fn a_viewers_refused_task_stop_is_found_by_the_stop_task_filter() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 1).with_speed(0.0001)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let app = TestApp::on(&sb).await;
+    let viewer = app.session("viewer").await;
     let refused = viewer
         .post_form(
-            &app,
             "/sandbox/clusters/apps/tasks/0123456789abcdef/stop",
             &[("confirmed", "1"), ("action_id", "v-1"), ("reason", "try")],
         )
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
 
-    let admin = RouterSession::sign_in(&app, "admin").await;
-    let page = admin.get(&app, "/audit?action=stop-task").await;
+    let admin = app.session("admin").await;
+    let page = admin.get("/audit?action=stop-task").await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert_eq!(
-        page.body.matches("<tr data-audit=\"stop-task\">").count(),
+        page.count("tr[data-audit=\"stop-task\"]"),
         1,
         "{}",
         page.body
     );
-    assert!(page.body.contains("badge bad\">denied<"));
-    assert!(page.body.contains("viewer"));
+    assert_eq!(page.count("tr[data-audit]"), 1, "only the task stop");
+    assert_eq!(
+        page.texts("tr[data-audit=\"stop-task\"] .badge.bad"),
+        vec!["denied".to_string()]
+    );
     assert!(
-        page.body.contains("<option value=\"stop-task\" selected>"),
+        page.texts("tr[data-audit=\"stop-task\"] td")
+            .iter()
+            .any(|t| t.contains("viewer")),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.attr("select[name=action] option[selected]", "value")
+            .as_deref(),
+        Some("stop-task"),
         "the filter shows what it selects"
     );
-    let denied = admin
-        .get(&app, "/audit?action=stop-task&result=denied")
-        .await;
-    assert_eq!(denied.body.matches("<tr data-audit=").count(), 1);
+    let denied = admin.get("/audit?action=stop-task&result=denied").await;
+    assert_eq!(denied.count("tr[data-audit]"), 1);
 
     // The URL's last segment is not an action name.
-    let unknown = admin.get(&app, "/audit?action=stop").await;
+    let unknown = admin.get("/audit?action=stop").await;
     assert_eq!(unknown.status, 400);
     assert!(unknown.body.contains("Unknown action"), "{}", unknown.body);
 }
@@ -64,11 +65,11 @@ async fn a_star_pattern_protects_my_prod_cluster() {
         protected_clusters: vec!["*prod*".to_string()],
         ..Default::default()
     });
-    let app = ecsdeck::app(state);
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(state);
+    let op = app.session("operator").await;
     let scale = "/sandbox/clusters/my-prod-cluster/services/svc-00000/scale";
     let preview = op
-        .post_form(&app, scale, &[("desired_count", "3"), ("action_id", "p-1")])
+        .post_form(scale, &[("desired_count", "3"), ("action_id", "p-1")])
         .await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(
@@ -82,7 +83,6 @@ async fn a_star_pattern_protects_my_prod_cluster() {
     reset_stats(&sb).await;
     let untyped = op
         .post_form(
-            &app,
             scale,
             &[
                 ("desired_count", "3"),
@@ -99,32 +99,28 @@ async fn a_star_pattern_protects_my_prod_cluster() {
 #[tokio::test]
 async fn a_form_that_does_not_fit_is_the_styled_400_without_aws_calls() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(0.0001)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::on(&sb).await;
+    let op = app.session("operator").await;
     let scale = "/sandbox/clusters/apps/services/svc-00000/scale";
     // `desired_count` twice does not deserialize into the scale form.
     let body = format!(
         "desired_count=1&desired_count=2&confirmed=1&action_id=m-1&csrf_token={}",
         op.csrf
     );
-    let cookie = op.cookie_header();
-    let form = [
-        ("cookie", cookie.as_str()),
-        ("content-type", "application/x-www-form-urlencoded"),
-    ];
+    let form = [("content-type", "application/x-www-form-urlencoded")];
 
     reset_stats(&sb).await;
-    let page = request(&app, "POST", scale, &form, body.clone()).await;
+    let page = op.send("POST", scale, &form, body.clone()).await;
     assert_eq!(page.status, 400, "{}", page.body);
     let request_id = page.header("x-request-id").to_string();
     assert!(!request_id.is_empty());
-    assert!(page.body.contains("<html"), "a styled page: {}", page.body);
+    assert!(page.exists("main"), "a styled page: {}", page.body);
     assert!(page.body.contains(&request_id), "with the request id");
     assert!(page.body.contains("The submitted form is not valid"));
 
     let mut htmx = form.to_vec();
     htmx.push(("hx-request", "true"));
-    let toast = request(&app, "POST", scale, &htmx, body).await;
+    let toast = op.send("POST", scale, &htmx, body).await;
     assert_eq!(toast.status, 400, "{}", toast.body);
     assert_eq!(toast.header("hx-retarget"), "#toasts");
     assert!(toast.body.contains(toast.header("x-request-id")));

@@ -5,15 +5,7 @@
 use ecsdeck::sandbox::SandboxConfig;
 use ecsdeck::store::{AuditFilter, AuditStatus};
 
-use crate::auth_support::RouterSession;
-use crate::support::*;
-
-fn total_calls(stats: &serde_json::Value) -> u64 {
-    stats["calls"]
-        .as_object()
-        .map(|m| m.values().filter_map(|v| v.as_u64()).sum())
-        .unwrap_or(0)
-}
+use crate::harness::*;
 
 const SCALE: &str = "/sandbox/clusters/apps/services/svc-00000/scale";
 
@@ -22,22 +14,20 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 2, 2).with_speed(60.0)).await;
     let aws = sdk(&sb).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(state.clone());
+    let op = app.session("operator").await;
 
     // The page offers the form to an operator.
-    let page = op
-        .get(&app, "/sandbox/clusters/apps/services/svc-00000")
-        .await;
+    let page = op.get("/sandbox/clusters/apps/services/svc-00000").await;
     assert!(
-        page.body.contains("scale-form"),
+        page.exists(&format!("form.scale-form[action=\"{SCALE}\"]")),
         "operator sees the scale form"
     );
 
     // Preview: names the cluster, service and before → after; no change.
     reset_stats(&sb).await;
     let preview = op
-        .post_form(&app, SCALE, &[("desired_count", "4"), ("action_id", "a-1")])
+        .post_form(SCALE, &[("desired_count", "4"), ("action_id", "a-1")])
         .await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(preview.body.contains("Cluster apps · service svc-00000"));
@@ -50,13 +40,13 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
         ("action_id", "a-1"),
         ("confirmed", "1"),
     ];
-    let first = op.post_form(&app, SCALE, &fields).await;
+    let first = op.post_form(SCALE, &fields).await;
     assert_eq!(first.status, 303, "plain forms go back to the service page");
     assert_eq!(
         first.header("location"),
         "/sandbox/clusters/apps/services/svc-00000"
     );
-    let second = op.post_form(&app, SCALE, &fields).await;
+    let second = op.post_form(SCALE, &fields).await;
     assert_eq!(second.status, 303);
     let stats = sandbox_stats(&sb).await;
     assert_eq!(
@@ -116,37 +106,36 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
         std::time::Duration::from_secs(10),
         || async {
             let p = op
-                .get_with(
-                    &app,
-                    "/sandbox/clusters/apps/services/svc-00000",
-                    &[("HX-Request", "true")],
-                )
+                .get_htmx("/sandbox/clusters/apps/services/svc-00000")
                 .await;
-            p.body
-                .contains("<span class=\"label\">Running</span><span class=\"value\">4</span>")
+            let labels = p.texts(".card > .label");
+            let values = p.texts(".card > .label + .value");
+            labels
+                .iter()
+                .zip(&values)
+                .any(|(l, v)| l == "Running" && v == "4")
                 .then_some(p)
         },
     )
     .await;
     assert!(
-        page.body.contains("desired 2 → desired 4"),
+        page.texts("table.audit tr[data-audit=scale] td")
+            .iter()
+            .any(|t| t == "desired 2 → desired 4"),
         "the audit entry is on the service page"
     );
 
     // htmx confirm: a result fragment plus a trigger that refreshes progress.
-    let htmx = crate::auth_support::request(
-        &app,
-        "POST",
-        SCALE,
-        &[
-            ("cookie", &op.cookie_header()),
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("hx-request", "true"),
-            ("x-csrf-token", &op.csrf),
-        ],
-        "desired_count=3&action_id=a-2&confirmed=1".to_string(),
-    )
-    .await;
+    let htmx = op
+        .post_htmx(
+            SCALE,
+            &[
+                ("desired_count", "3"),
+                ("action_id", "a-2"),
+                ("confirmed", "1"),
+            ],
+        )
+        .await;
     assert_eq!(htmx.status, 200, "{}", htmx.body);
     assert!(htmx.body.contains("desired 4 → desired 3"));
     assert_eq!(htmx.header("hx-trigger"), "service-changed");
@@ -156,15 +145,14 @@ async fn scale_previews_acts_once_audits_and_shows_progress() {
 async fn bad_input_replays_and_viewers_change_nothing() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(0.0001)).await;
     let state = app_state(&sb).await;
-    let app = ecsdeck::app(state.clone());
-    let op = RouterSession::sign_in(&app, "operator").await;
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let app = TestApp::new(state.clone());
+    let op = app.session("operator").await;
+    let viewer = app.session("viewer").await;
 
     for bad in ["-1", "1e9", "abc", "", "2.5", "1000000000"] {
         reset_stats(&sb).await;
         let resp = op
             .post_form(
-                &app,
                 SCALE,
                 &[
                     ("desired_count", bad),
@@ -189,7 +177,6 @@ async fn bad_input_replays_and_viewers_change_nothing() {
     reset_stats(&sb).await;
     let large = op
         .post_form(
-            &app,
             SCALE,
             &[
                 ("desired_count", "150"),
@@ -206,7 +193,6 @@ async fn bad_input_replays_and_viewers_change_nothing() {
     reset_stats(&sb).await;
     let denied = viewer
         .post_form(
-            &app,
             SCALE,
             &[
                 ("desired_count", "0"),
@@ -230,10 +216,10 @@ async fn bad_input_replays_and_viewers_change_nothing() {
         .unwrap();
     assert!(entries.iter().any(|e| e.user == "viewer"), "{entries:?}");
     let page = viewer
-        .get(&app, "/sandbox/clusters/apps/services/svc-00000")
+        .get("/sandbox/clusters/apps/services/svc-00000")
         .await;
     assert!(
-        !page.body.contains("scale-form"),
+        !page.exists("form.scale-form"),
         "viewers see no action forms"
     );
 }
@@ -246,16 +232,14 @@ async fn read_only_mode_hides_and_refuses_actions() {
         read_only: true,
         ..Default::default()
     });
-    let app = ecsdeck::app(state);
-    let op = RouterSession::sign_in(&app, "operator").await;
-    let page = op
-        .get(&app, "/sandbox/clusters/apps/services/svc-00000")
-        .await;
-    assert!(!page.body.contains("scale-form"));
+    let app = TestApp::new(state);
+    let op = app.session("operator").await;
+    let page = op.get("/sandbox/clusters/apps/services/svc-00000").await;
+    assert!(page.exists("#service-live"), "{}", page.body);
+    assert!(!page.exists("form.scale-form"));
     reset_stats(&sb).await;
     let refused = op
         .post_form(
-            &app,
             SCALE,
             &[
                 ("desired_count", "3"),
@@ -272,11 +256,10 @@ async fn read_only_mode_hides_and_refuses_actions() {
 #[tokio::test]
 async fn the_audit_trail_page_filters_and_scopes_by_role() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(0.0001)).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let op = RouterSession::sign_in(&app, "operator").await;
+    let app = TestApp::new(app_state(&sb).await);
+    let op = app.session("operator").await;
     let done = op
         .post_form(
-            &app,
             SCALE,
             &[
                 ("desired_count", "3"),
@@ -286,11 +269,10 @@ async fn the_audit_trail_page_filters_and_scopes_by_role() {
         )
         .await;
     assert_eq!(done.status, 303);
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let viewer = app.session("viewer").await;
     // A viewer's refused attempt is in the trail too (as denied).
     viewer
         .post_form(
-            &app,
             SCALE,
             &[
                 ("desired_count", "0"),
@@ -300,24 +282,30 @@ async fn the_audit_trail_page_filters_and_scopes_by_role() {
         )
         .await;
 
-    let admin = RouterSession::sign_in(&app, "admin").await;
-    let all = admin.get(&app, "/audit").await;
+    let admin = app.session("admin").await;
+    let all = admin.get("/audit").await;
     assert_eq!(all.status, 200);
     assert!(all.body.contains("desired 2 → desired 3"));
-    assert!(all.body.contains("badge bad\">denied<"));
-    let errors_only = admin.get(&app, "/audit?result=denied").await;
+    assert!(
+        all.texts("tr[data-audit] .badge.bad")
+            .contains(&"denied".to_string())
+    );
+    let errors_only = admin.get("/audit?result=denied").await;
     assert!(!errors_only.body.contains("desired 2 → desired 3"));
     assert!(errors_only.body.contains("viewer"));
-    let by_user = admin.get(&app, "/audit?user=operator&action=scale").await;
-    assert_eq!(by_user.body.matches("<tr data-audit=").count(), 1);
-    let bad = admin.get(&app, "/audit?result=maybe").await;
+    let by_user = admin.get("/audit?user=operator&action=scale").await;
+    assert_eq!(by_user.count("tr[data-audit]"), 1);
+    let bad = admin.get("/audit?result=maybe").await;
     assert_eq!(bad.status, 400);
 
     // Operators see their own actions; viewers theirs (here: the denial).
-    let own = op.get(&app, "/audit").await;
+    let own = op.get("/audit").await;
     assert!(own.body.contains("desired 2 → desired 3"));
-    assert!(!own.body.contains("badge bad\">denied<"));
-    let theirs = viewer.get(&app, "/audit?user=operator").await;
+    assert!(
+        !own.texts("tr[data-audit] .badge.bad")
+            .contains(&"denied".to_string())
+    );
+    let theirs = viewer.get("/audit?user=operator").await;
     assert!(
         !theirs.body.contains("desired 2 → desired 3"),
         "the user filter is admin-only"

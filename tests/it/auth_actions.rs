@@ -4,96 +4,68 @@
 
 use ecsdeck::store::{AuditFilter, AuditStatus};
 
-use crate::auth_support::*;
 use crate::both_backends;
-
-/// The real app (its scale route is an operator row of the route table),
-/// served on port 0.
-async fn serve_with_action(env: &TestEnv) -> String {
-    let app = ecsdeck::app(env.state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap()
-    });
-    format!("http://{addr}")
-}
+use crate::harness::*;
 
 /// The guard let the request through to the handler (which then answers
 /// for itself: these clusters do not exist in the sandbox, so 404).
-fn passed_guard(status: reqwest::StatusCode) -> bool {
+fn passed_guard(status: axum::http::StatusCode) -> bool {
     status != 403 && status != 303 && status != 401
 }
 
-async fn signed_in(base: &str, user: &str) -> Client {
-    let c = Client::anonymous(base);
-    assert_eq!(c.sign_in(user, PASSWORD).await.status(), 303);
-    c.refresh_csrf().await;
-    c
-}
-
 async fn actions_are_guarded_scoped_and_refusals_audited(backend: Backend) {
-    let Some(env) = TestEnv::start(backend, |c| {
+    let Some(env) = ServedApp::start(backend, |c| {
         c.operator_scope = vec!["sandbox/staging*".to_string()];
     })
     .await
     else {
         return;
     };
-    let base = serve_with_action(&env).await;
+    let base = &env.base;
     let staging = "/sandbox/clusters/staging-eu/services/web/scale";
     let production = "/sandbox/clusters/production/services/web/scale";
 
-    let operator = signed_in(&base, "operator").await;
+    let operator = HttpClient::signed_in(base, "operator").await;
     let ok = operator.post_form(staging, &[("desired_count", "3")]).await;
-    assert!(passed_guard(ok.status()), "{}", ok.status());
+    assert!(passed_guard(ok.status), "{}", ok.status);
+    assert!(ok.body.contains("staging-eu"), "the handler answered");
+    let htmx = operator.post_htmx(staging, &[("desired_count", "3")]).await;
     assert!(
-        ok.text().await.unwrap().contains("staging-eu"),
-        "the handler answered"
-    );
-    let htmx = operator.htmx_post(staging, &[("desired_count", "3")]).await;
-    assert!(
-        passed_guard(htmx.status()),
+        passed_guard(htmx.status),
         "htmx sends the token as a header"
     );
 
     let out_of_scope = operator
         .post_form(production, &[("desired_count", "0")])
         .await;
-    assert_eq!(out_of_scope.status(), 403, "operators limited to staging*");
+    assert_eq!(out_of_scope.status, 403, "operators limited to staging*");
     let no_csrf = operator
-        .http
-        .post(operator.url(staging))
-        .form(&[("desired_count", "5")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(no_csrf.status(), 403);
+        .send(
+            operator
+                .http
+                .post(operator.url(staging))
+                .form(&[("desired_count", "5")]),
+        )
+        .await;
+    assert_eq!(no_csrf.status, 403);
 
-    let viewer = signed_in(&base, "viewer").await;
+    let viewer = HttpClient::signed_in(base, "viewer").await;
     let refused = viewer.post_form(staging, &[("desired_count", "9")]).await;
-    assert_eq!(refused.status(), 403);
-    assert!(refused.text().await.unwrap().contains("viewer"));
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("viewer"));
 
-    let admin = signed_in(&base, "admin").await;
+    let admin = HttpClient::signed_in(base, "admin").await;
     let anywhere = admin.post_form(production, &[("desired_count", "2")]).await;
-    assert!(passed_guard(anywhere.status()), "admins act anywhere");
+    assert!(passed_guard(anywhere.status), "admins act anywhere");
 
-    let anonymous = Client::anonymous(&base);
+    let anonymous = HttpClient::anonymous(base);
     let resp = anonymous
-        .http
-        .post(anonymous.url(staging))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303, "strangers are sent to sign in");
+        .send(anonymous.http.post(anonymous.url(staging)))
+        .await;
+    assert_eq!(resp.status, 303, "strangers are sent to sign in");
 
     let denied = env
+        .app
         .state
         .store()
         .audit_list(

@@ -4,9 +4,8 @@
 
 use ecsdeck::auth::{Access, Role};
 
-use crate::auth_support::*;
 use crate::both_backends;
-use crate::support::Page;
+use crate::harness::*;
 
 /// A real-looking value for each path parameter.
 fn sample_path(pattern: &str) -> String {
@@ -37,36 +36,17 @@ fn is_sign_in_redirect(p: &Page) -> bool {
     p.status == 303 && p.header("location").starts_with("/login")
 }
 
-async fn call(env: &TestEnv, who: &RouterSession, method: &str, path: &str) -> Page {
+async fn call(who: &Session, method: &str, path: &str) -> Page {
     match method {
-        "GET" => who.get(&env.app, path).await,
-        "POST" => who.post_form(&env.app, path, &[]).await,
+        "GET" => who.get(path).await,
+        "POST" => who.post_form(path, &[]).await,
         other => panic!("the route test does not know method {other}"),
     }
 }
 
-/// An anonymous visitor that has a session and CSRF token (from /login).
-async fn anonymous(env: &TestEnv) -> RouterSession {
-    let login = crate::support::get(&env.app, "/login", &[]).await;
-    let cookie = login
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|v| {
-            v.to_str()
-                .unwrap()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(|c| c.split(';').next().unwrap().to_string())
-        })
-        .unwrap();
-    RouterSession {
-        cookie,
-        csrf: csrf_in(&login.body).unwrap(),
-    }
-}
-
 async fn every_route_answers_each_role_rightly(backend: Backend) {
-    let Some(env) = TestEnv::start(backend, |_| {}).await else {
+    let sb = start_sandbox(Default::default()).await;
+    let Some(app) = TestApp::with_auth(&sb, backend, |_| {}).await else {
         return;
     };
     let roles: [Option<Role>; 4] = [
@@ -83,13 +63,13 @@ async fn every_route_answers_each_role_rightly(backend: Backend) {
     let mut checked = 0;
     for role in roles {
         let mut who = match role {
-            None => anonymous(&env).await,
-            Some(r) => RouterSession::sign_in(&env.app, r.as_str()).await,
+            None => app.anonymous().await,
+            Some(r) => app.session(r.as_str()).await,
         };
         for spec in &table {
             let path = sample_path(spec.path);
             for method in spec.methods {
-                let page = call(&env, &who, method, &path).await;
+                let page = call(&who, method, &path).await;
                 let what = format!(
                     "{method} {path} ({}) as {role:?}: {} {}",
                     spec.access,
@@ -117,14 +97,14 @@ async fn every_route_answers_each_role_rightly(backend: Backend) {
                 // A POST may have ended the session (sign-out): start a new one.
                 if *method != "GET"
                     && let Some(r) = role
-                    && who.get(&env.app, "/").await.status != 200
+                    && who.get("/").await.status != 200
                 {
-                    who = RouterSession::sign_in(&env.app, r.as_str()).await;
+                    who = app.session(r.as_str()).await;
                 }
             }
         }
         // Unknown URLs: the sign-in page for strangers, 404 for users.
-        let unknown = who.get(&env.app, "/no/such/page").await;
+        let unknown = who.get("/no/such/page").await;
         match role {
             None => assert!(is_sign_in_redirect(&unknown), "unknown URL as anonymous"),
             Some(_) => assert_eq!(unknown.status, 404, "unknown URL as {role:?}"),

@@ -9,8 +9,8 @@ use serde_json::json;
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 
-use crate::auth_support::*;
 use crate::both_backends;
+use crate::harness::*;
 
 async fn users_are_added_changed_and_removed(backend: Backend) {
     let Some(store) = test_store(backend).await else {

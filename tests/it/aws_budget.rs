@@ -10,7 +10,7 @@ use ecsdeck::aws::{Budget, BudgetClock, quotas};
 use ecsdeck::sandbox::SandboxConfig;
 use futures::FutureExt;
 
-use crate::support::{calls, poll_until, sandbox_stats, start_sandbox};
+use crate::harness::{calls, poll_until, sandbox_stats, start_sandbox};
 
 fn fake_budget(fraction: f64) -> (Arc<Budget>, FakeRelativeClock) {
     let clock = FakeRelativeClock::default();

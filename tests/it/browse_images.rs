@@ -3,15 +3,14 @@
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::auth_support::RouterSession;
 use crate::browse_pages::{FROZEN, page};
-use crate::support::{app_state, sdk, start_sandbox};
+use crate::harness::*;
 
 #[tokio::test]
 async fn images_show_tags_findings_and_which_services_run_them() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let aws = sdk(&sb).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = TestApp::new(app_state(&sb).await);
     let repos = page(&app, "/sandbox/images").await.body;
     let listed = aws.ecr.describe_repositories().send().await.unwrap();
     for r in listed.repositories() {
@@ -22,7 +21,7 @@ async fn images_show_tags_findings_and_which_services_run_them() {
         );
     }
 
-    let body = page(&app, "/sandbox/images/acme-app-production").await.body;
+    let body = page(&app, "/sandbox/images/acme-app-production").await;
     let images = aws
         .ecr
         .describe_images()
@@ -31,16 +30,28 @@ async fn images_show_tags_findings_and_which_services_run_them() {
         .await
         .unwrap();
     assert_eq!(
-        body.matches("data-copy=\"sha256:").count(),
+        body.attrs("table.images .digest[data-copy^=\"sha256:\"]", "data-copy")
+            .len(),
         images.image_details().len(),
         "every image with its digest"
     );
     // Production runs production-305: its row names the service.
-    let row_start = body.find("<code>production-305</code>").expect("tag shown");
-    let row = &body[row_start..row_start + body[row_start..].find("</tr>").unwrap()];
-    assert!(row.contains("acme-production/acme-production"), "{row}");
-    let older = body.find("<code>production-301</code>").unwrap();
-    assert!(row_start < older, "newest push first");
+    let rows = body.select("table.images tbody tr");
+    let row_of = |tag: &str| {
+        rows.iter()
+            .position(|r| r.html.contains(&format!("<code>{tag}</code>")))
+            .unwrap_or_else(|| panic!("tag {tag} shown"))
+    };
+    let row = &rows[row_of("production-305")];
+    assert!(
+        row.text.contains("acme-production/acme-production"),
+        "{}",
+        row.html
+    );
+    assert!(
+        row_of("production-305") < row_of("production-301"),
+        "newest push first"
+    );
     // Findings by severity, as ECR counts them.
     let with_findings = images
         .image_details()
@@ -49,13 +60,14 @@ async fn images_show_tags_findings_and_which_services_run_them() {
         .flat_map(|m| m.values())
         .sum::<i32>();
     assert!(
-        with_findings > 0 && body.contains("badge sev-"),
+        with_findings > 0 && body.exists("table.images .badge[class*=\"sev-\"]"),
         "findings shown"
     );
 
-    let missing = RouterSession::sign_in(&app, "viewer")
+    let missing = app
+        .session("viewer")
         .await
-        .get(&app, "/sandbox/images/nope")
+        .get("/sandbox/images/nope")
         .await;
     assert_eq!(missing.status, 404);
 }

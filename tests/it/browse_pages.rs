@@ -7,35 +7,14 @@ use std::collections::HashMap;
 use aws_sdk_ecs::types::ServiceField;
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::auth_support::RouterSession;
-use crate::support::{Page, app_state, sdk, start_sandbox};
+use crate::harness::*;
 
 /// Time nearly frozen, so the sandbox does not move between the SDK read
 /// and the page render.
 pub const FROZEN: f64 = 0.0001;
 
-pub async fn page(app: &axum::Router, path: &str) -> Page {
-    let viewer = RouterSession::sign_in(app, "viewer").await;
-    let p = viewer.get(app, path).await;
-    assert_eq!(p.status, 200, "{path}: {}", p.body);
-    p
-}
-
-/// The HTML of the table row carrying `attr`.
-fn row<'a>(body: &'a str, attr: &str) -> &'a str {
-    let start = body.find(attr).unwrap_or_else(|| panic!("no row {attr}"));
-    let end = body[start..].find("</tr>").unwrap() + start;
-    &body[start..end]
-}
-
-fn num_cells(row: &str) -> Vec<i64> {
-    row.split("<td class=\"num")
-        .skip(1)
-        .filter_map(|cell| {
-            let v = cell.split('>').nth(1)?.split('<').next()?;
-            v.trim().parse().ok()
-        })
-        .collect()
+pub async fn page(app: &TestApp, path: &str) -> Page {
+    app.session("viewer").await.ok(path).await
 }
 
 /// Services of every cluster with their scenario tag, via the SDK.
@@ -83,8 +62,8 @@ async fn scenarios(ecs: &aws_sdk_ecs::Client) -> HashMap<String, (String, String
 async fn overview_counts_equal_the_sandbox_and_problems_come_first() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let aws = sdk(&sb).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let body = page(&app, "/").await.body;
+    let app = TestApp::new(app_state(&sb).await);
+    let overview = page(&app, "/").await;
 
     let arns = aws.ecs.list_clusters().send().await.unwrap();
     let described = aws
@@ -97,7 +76,7 @@ async fn overview_counts_equal_the_sandbox_and_problems_come_first() {
     assert!(described.clusters().len() >= 4);
     for c in described.clusters() {
         let name = c.cluster_name().unwrap();
-        let nums = num_cells(row(&body, &format!("data-cluster=\"{name}\"")));
+        let nums = overview.numbers(&format!("table.clusters tr[data-cluster=\"{name}\"]"));
         // Services, Running, Pending, Instances come first among the numbers.
         assert_eq!(
             &nums[..4],
@@ -112,16 +91,20 @@ async fn overview_counts_equal_the_sandbox_and_problems_come_first() {
     }
     // "What is broken right now": every seeded failure is in the problems
     // table, which comes before the list of all clusters.
-    let attention = &body[body.find("Needs attention").expect("problems section")
-        ..body.find("All clusters").unwrap()];
+    let problems = overview.texts("table.problems td:nth-child(2) a");
+    assert_eq!(
+        overview.attrs("table.problems, table.clusters", "class"),
+        ["grid problems", "grid clusters"],
+        "the problems table comes before the list of all clusters"
+    );
     for (scenario, (_, service)) in scenarios(&aws.ecs).await {
-        assert!(
-            attention.contains(&format!(">{service}<")),
-            "{scenario} {service} missing"
-        );
+        assert!(problems.contains(&service), "{scenario} {service} missing");
     }
     assert!(
-        attention.contains("OutOfMemoryError"),
+        overview
+            .texts("table.problems td.reason")
+            .iter()
+            .any(|r| r.contains("OutOfMemoryError")),
         "the OOM reason is on the overview"
     );
 }
@@ -130,8 +113,8 @@ async fn overview_counts_equal_the_sandbox_and_problems_come_first() {
 async fn cluster_page_lists_every_service_with_sandbox_counts() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let aws = sdk(&sb).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let body = page(&app, "/sandbox/clusters/staging").await.body;
+    let app = TestApp::new(app_state(&sb).await);
+    let cluster = page(&app, "/sandbox/clusters/staging").await;
 
     let mut names = Vec::new();
     let mut token = None;
@@ -158,7 +141,7 @@ async fn cluster_page_lists_every_service_with_sandbox_counts() {
         names.len() > 10,
         "staging has more than one page of services"
     );
-    assert_eq!(body.matches("<tr data-service=").count(), names.len());
+    assert_eq!(cluster.count("tr[data-service]"), names.len());
     for chunk in names.chunks(10) {
         let d = aws
             .ecs
@@ -170,7 +153,7 @@ async fn cluster_page_lists_every_service_with_sandbox_counts() {
             .unwrap();
         for s in d.services() {
             let name = s.service_name().unwrap();
-            let nums = num_cells(row(&body, &format!("data-service=\"{name}\"")));
+            let nums = cluster.numbers(&format!("tr[data-service=\"{name}\"]"));
             assert_eq!(
                 &nums[..3],
                 &[
@@ -184,20 +167,14 @@ async fn cluster_page_lists_every_service_with_sandbox_counts() {
     }
 
     // Filtering is server-side and keeps the counts honest.
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
-    let filtered = viewer
-        .get_with(
-            &app,
-            "/sandbox/clusters/staging?q=geo",
-            &[("HX-Request", "true")],
-        )
-        .await;
+    let viewer = app.session("viewer").await;
+    let filtered = viewer.get_htmx("/sandbox/clusters/staging?q=geo").await;
     assert_eq!(filtered.status, 200);
     assert!(
         !filtered.body.contains("<html"),
         "htmx gets the fragment only"
     );
-    assert_eq!(filtered.body.matches("<tr data-service=").count(), 1);
+    assert_eq!(filtered.count("tr[data-service]"), 1);
     assert!(
         filtered
             .body
@@ -214,7 +191,7 @@ async fn cluster_page_lists_every_service_with_sandbox_counts() {
 async fn each_seeded_failure_is_diagnosable_from_its_service_page() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let aws = sdk(&sb).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = TestApp::new(app_state(&sb).await);
     let expected = [
         ("crash-loop", "EssentialContainerExited"),
         ("oom", "OutOfMemoryError"),
@@ -227,18 +204,22 @@ async fn each_seeded_failure_is_diagnosable_from_its_service_page() {
         let (cluster, service) = found
             .get(scenario)
             .unwrap_or_else(|| panic!("{scenario} seeded"));
-        let body = page(
+        let svc = page(
             &app,
             &format!("/sandbox/clusters/{cluster}/services/{service}"),
         )
-        .await
-        .body;
+        .await;
         assert!(
-            body.contains(needle),
+            svc.body.contains(needle),
             "{scenario}: {needle} not on the page of {service}"
         );
-        assert!(body.contains("Recently stopped tasks"));
-        assert!(body.contains("<h2>Events"));
+        let headings = svc.texts("h2");
+        assert!(
+            headings
+                .iter()
+                .any(|h| h.starts_with("Recently stopped tasks"))
+        );
+        assert!(headings.iter().any(|h| h.starts_with("Events")));
     }
 }
 
@@ -246,9 +227,9 @@ async fn each_seeded_failure_is_diagnosable_from_its_service_page() {
 async fn tasks_task_detail_and_task_definitions() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let aws = sdk(&sb).await;
-    let app = ecsdeck::app(app_state(&sb).await);
+    let app = TestApp::new(app_state(&sb).await);
     let (cluster, service) = scenarios(&aws.ecs).await["oom"].clone();
-    let viewer = RouterSession::sign_in(&app, "viewer").await;
+    let viewer = app.session("viewer").await;
 
     let stopped = page(
         &app,
@@ -297,36 +278,32 @@ async fn tasks_task_detail_and_task_definitions() {
         .next()
         .unwrap();
     let id = any.rsplit('/').next().unwrap();
-    let task = page(&app, &format!("/sandbox/clusters/{cluster}/tasks/{id}"))
-        .await
-        .body;
-    assert!(task.contains(id));
+    let task = page(&app, &format!("/sandbox/clusters/{cluster}/tasks/{id}")).await;
+    assert!(task.body.contains(id));
     assert!(
-        task.contains("/sandbox/logs?group="),
+        task.attrs("a[href]", "href")
+            .iter()
+            .any(|h| h.starts_with("/sandbox/logs?group=")),
         "container log link derived from awslogs"
     );
 
     let missing = viewer
-        .get(
-            &app,
-            &format!("/sandbox/clusters/{cluster}/tasks/0000deadbeef"),
-        )
+        .get(&format!("/sandbox/clusters/{cluster}/tasks/0000deadbeef"))
         .await;
     assert_eq!(missing.status, 404);
     let bad = viewer
-        .get(
-            &app,
-            &format!("/sandbox/clusters/{cluster}/tasks?status=sideways"),
-        )
+        .get(&format!(
+            "/sandbox/clusters/{cluster}/tasks?status=sideways"
+        ))
         .await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("Unknown task status"));
 
     // The Rails task definition: secrets masked, revisions diffable.
-    let families = page(&app, "/sandbox/task-definitions").await.body;
+    let families = page(&app, "/sandbox/task-definitions").await;
     let rails = ["acme-app-production", "acme-rails"]
         .into_iter()
-        .find(|f| families.contains(&format!(">{f}<")))
+        .find(|f| families.texts("ul.family-list a").iter().any(|a| a == f))
         .expect("the rails family is listed");
     let rev = page(&app, &format!("/sandbox/task-definitions/{rails}/3"))
         .await
@@ -356,18 +333,13 @@ async fn tasks_task_detail_and_task_definitions() {
     .body;
     assert!(diff.contains("diff-changed"), "revisions 1 and 3 differ");
     let foreign = viewer
-        .get(
-            &app,
-            &format!("/sandbox/task-definitions/{rails}?from=99&to=3"),
-        )
+        .get(&format!("/sandbox/task-definitions/{rails}?from=99&to=3"))
         .await;
     assert_eq!(foreign.status, 400);
 
-    let unknown = viewer.get(&app, "/sandbox/clusters/nope").await;
+    let unknown = viewer.get("/sandbox/clusters/nope").await;
     assert_eq!(unknown.status, 404);
     assert!(unknown.body.contains("nope"));
-    let unknown_svc = viewer
-        .get(&app, "/sandbox/clusters/staging/services/nope")
-        .await;
+    let unknown_svc = viewer.get("/sandbox/clusters/staging/services/nope").await;
     assert_eq!(unknown_svc.status, 404);
 }

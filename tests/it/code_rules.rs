@@ -77,7 +77,7 @@ fn templates_take_urls_from_the_url_module() {
             ]
             .iter()
             .any(|attr| line.contains(attr));
-            let concatenated = attribute_values(line).any(|v| v.contains("}}/"))
+            let concatenated = attribute_values(line).iter().any(|v| v.contains("}}/"))
                 || line.contains(".replace(\":\", \"/\")");
             if literal_path || concatenated {
                 offenders.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
@@ -91,11 +91,15 @@ fn templates_take_urls_from_the_url_module() {
     );
 }
 
-/// The values of `name="…"` attributes on a line.
-fn attribute_values(line: &str) -> impl Iterator<Item = &str> {
-    line.split("=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
+/// The values of the attributes on a line that hold URLs.
+fn attribute_values(line: &str) -> Vec<&str> {
+    const URL_ATTRIBUTES: [&str; 6] = ["href", "action", "hx-get", "hx-post", "sse-connect", "src"];
+    let pieces: Vec<&str> = line.split("=\"").collect();
+    pieces
+        .windows(2)
+        .filter(|w| URL_ATTRIBUTES.iter().any(|a| w[0].ends_with(a)))
+        .filter_map(|w| w[1].split('"').next())
+        .collect()
 }
 
 #[test]

@@ -7,7 +7,7 @@ use ecsdeck::sandbox::{Fleet, SandboxConfig};
 use fantoccini::Locator;
 
 use crate::browser;
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn scale_and_stop_a_task_with_live_progress() {
@@ -15,7 +15,7 @@ async fn scale_and_stop_a_task_with_live_progress() {
         return;
     };
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(30.0)).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     browser
         .run("actions-scale", async |b| {
             let c = &b.client;
@@ -70,7 +70,7 @@ async fn deploy_another_tag_through_the_picker() {
         return;
     };
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 30.0)).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     browser
         .run("actions-deploy", async |b| {
             let c = &b.client;

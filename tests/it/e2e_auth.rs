@@ -1,10 +1,11 @@
 //! Browser test: sign in as a user clicks it, see the role in the header,
-//! sign out; a viewer's page carries no action buttons.
+//! sign out; on a service page an operator has the action forms and a
+//! viewer has none.
 
 use fantoccini::Locator;
 
-use crate::auth_support::*;
 use crate::browser;
+use crate::harness::*;
 
 /// Fills in and submits the sign-in form.
 pub async fn sign_in(c: &fantoccini::Client, base: &str, user: &str) -> anyhow::Result<()> {
@@ -27,12 +28,21 @@ pub async fn sign_in(c: &fantoccini::Client, base: &str, user: &str) -> anyhow::
     Ok(())
 }
 
+/// A seeded service with running tasks (so each task has a Stop form).
+const SERVICE: &str = "/sandbox/clusters/acme-production/services/acme-production";
+
+/// Counts the action forms and links of a service page in the browser.
+const ACTIONS: &str = "return document.querySelectorAll(\
+    'form[action$=\"/scale\"], form[action$=\"/redeploy\"], form[action$=\"/stop\"], \
+     form[action$=\"/deploy-image\"], form[action$=\"/rollback\"], \
+     a[href$=\"/deploy-image\"], a[href$=\"/rollback\"]').length";
+
 #[tokio::test]
 async fn a_user_signs_in_sees_the_role_and_signs_out() {
     let Some(browser) = browser::launch("auth").await else {
         return;
     };
-    let env = TestEnv::start(Backend::Sqlite, |_| {}).await.unwrap();
+    let env = ServedApp::start(Backend::Sqlite, |_| {}).await.unwrap();
     let base = env.base.clone();
     browser
         .run("auth", async |b| {
@@ -58,6 +68,13 @@ async fn a_user_signs_in_sees_the_role_and_signs_out() {
             anyhow::ensure!(role == "operator", "data-role {role}");
             let csrf = c.execute("var m = document.querySelector('meta[name=csrf-token]'); return m && m.content", vec![]).await?;
             anyhow::ensure!(csrf.as_str().is_some_and(|s| s.len() == 64), "csrf meta {csrf}");
+            // A service page offers the operator its actions.
+            c.goto(&format!("{base}{SERVICE}")).await?;
+            let actions = c.execute(ACTIONS, vec![]).await?;
+            anyhow::ensure!(
+                actions.as_u64().is_some_and(|n| n >= 5),
+                "an operator sees the action forms and links ({actions})"
+            );
 
             c.find(Locator::Css(".signout-form button")).await?.click().await?;
             c.wait().for_element(Locator::Css("form.login-form")).await?;
@@ -65,20 +82,21 @@ async fn a_user_signs_in_sees_the_role_and_signs_out() {
             let url = c.current_url().await?;
             anyhow::ensure!(url.path() == "/login", "signed out: {url}");
 
-            // A viewer's pages carry no action forms.
-            // NOTE: there are no action buttons yet (issue 6 adds them);
-            // this checks the role marker templates hide actions by, and
-            // that no form other than sign-out is on the page.
+            // The same service page as a viewer has no action forms.
             sign_in(c, &base, "viewer").await?;
             let role = c.execute("return document.body.dataset.role", vec![]).await?;
             anyhow::ensure!(role == "viewer", "data-role {role}");
+            c.goto(&format!("{base}{SERVICE}")).await?;
+            c.wait().for_element(Locator::Css("#service-live")).await?;
+            let actions = c.execute(ACTIONS, vec![]).await?;
+            anyhow::ensure!(actions == 0, "a viewer sees no action forms ({actions})");
             let forms = c
                 .execute(
                     "return Array.from(document.querySelectorAll('form, [hx-post]')).filter(f => !f.classList.contains('signout-form')).length",
                     vec![],
                 )
                 .await?;
-            anyhow::ensure!(forms == 0, "a viewer sees no action forms ({forms})");
+            anyhow::ensure!(forms == 0, "a viewer sees no form but sign-out ({forms})");
             Ok(())
         })
         .await;

@@ -5,7 +5,7 @@ use ecsdeck::sandbox::{Fleet, SandboxConfig};
 use fantoccini::Locator;
 
 use crate::browser;
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn spot_the_broken_service_and_read_its_stop_reason() {
@@ -13,7 +13,7 @@ async fn spot_the_broken_service_and_read_its_stop_reason() {
         return;
     };
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 0.0001)).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     browser
         .run("browse", async |b| {
             let c = &b.client;

@@ -6,8 +6,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 
 use crate::browser;
-use crate::logs_support::*;
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn open_logs_from_a_task_watch_the_tail_and_search() {
@@ -16,7 +15,7 @@ async fn open_logs_from_a_task_watch_the_tail_and_search() {
     };
     let sb = start_sandbox(Default::default()).await;
     let sdk = sdk(&sb).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     let tasks = sdk
         .ecs
         .list_tasks()

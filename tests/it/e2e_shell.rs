@@ -4,7 +4,7 @@
 use fantoccini::Locator;
 
 use crate::browser;
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn the_shell_loads_with_htmx_and_a_clean_console() {
@@ -12,7 +12,7 @@ async fn the_shell_loads_with_htmx_and_a_clean_console() {
         return;
     };
     let sb = start_sandbox(Default::default()).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     browser
         .run("shell", async |b| {
             let c = &b.client;

@@ -1,31 +1,30 @@
 //! Downloads stream the view page by page: 50,000 lines arrive complete and
 //! in order, one AWS page per body chunk, so the server never holds them all.
 
-use axum::body::Body;
 use futures::StreamExt;
-use tower::ServiceExt;
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::logs_support::*;
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let app = TestApp::on(&sb).await;
+    let viewer = app.session("viewer").await;
     const N: usize = 50_000;
     let lines: Vec<String> = (0..N)
         .map(|i| format!("line {i:06} of the big log"))
         .collect();
     write_lines(&sb, "/it/big", "web/app/1", -3_600_000, 1, &lines);
 
-    let req =
-        axum::http::Request::get("/sandbox/logs/download?group=%2Fit%2Fbig&stream=web%2Fapp%2F1")
-            .header("cookie", app.session.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-    let resp = app.app.clone().oneshot(req).await.unwrap();
+    let req = viewer.request(
+        "GET",
+        "/sandbox/logs/download?group=%2Fit%2Fbig&stream=web%2Fapp%2F1",
+        &[],
+        String::new(),
+    );
+    let resp = app.respond(req).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/plain; charset=utf-8");
     let disposition = resp.headers()["content-disposition"].to_str().unwrap();
@@ -62,14 +61,14 @@ async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
     assert!(calls(&stats, "logs:GetLogEvents") >= 5);
 
     // A filtered download goes through FilterLogEvents and keeps only matches.
-    let p = app
+    let p = viewer
         .get(
         "/sandbox/logs/download?group=%2Fit%2Fbig&stream=web%2Fapp%2F1&filter=%22line%2004999%22",
     )
     .await;
     assert_eq!(p.status, 200);
     assert_eq!(p.body.lines().count(), 10, "{}", p.body);
-    let missing = app
+    let missing = viewer
         .get("/sandbox/logs/download?group=%2Fnope&stream=x")
         .await;
     assert_eq!(missing.status, 404);

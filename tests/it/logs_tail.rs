@@ -10,9 +10,7 @@ use ecsdeck::fleet::logs::{TailHub, TailTiming};
 use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
 use ecsdeck::state::AppState;
 
-use crate::auth_support::Client;
-use crate::logs_support::*;
-use crate::support::*;
+use crate::harness::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -34,8 +32,8 @@ async fn read_until(mut resp: reqwest::Response, needle: &str) -> String {
     seen
 }
 
-async fn open(client: &Client, path: &str) -> reqwest::Response {
-    let resp = client.get(path).await;
+async fn open(client: &HttpClient, path: &str) -> reqwest::Response {
+    let resp = client.stream(path, &[]).await;
     assert_eq!(resp.status(), 200);
     assert!(
         resp.headers()["content-type"]
@@ -49,7 +47,7 @@ async fn open(client: &Client, path: &str) -> reqwest::Response {
 #[tokio::test]
 async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = serve(app_state(&sb).await).await;
     write_lines(
         &sb,
         "/it/t",
@@ -58,15 +56,14 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
         10,
         &strings(&["old one", "old two"]),
     );
-    let client = viewer_client(&base).await;
+    let client = HttpClient::signed_in(&base, "viewer").await;
     let page = client
         .get("/sandbox/logs?group=%2Fit%2Ft&stream=web%2Fapp%2F1")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("old two"));
-    let tail = attr(&page, "sse-connect").expect("the page connects a live tail");
+        .await;
+    assert!(page.log_messages().contains(&"old two".to_string()));
+    let tail = page
+        .attr("#log-live[sse-connect]", "sse-connect")
+        .expect("the page connects a live tail");
     assert!(tail.contains("after="), "{tail}");
     let resp = open(&client, &tail).await;
     write_lines(
@@ -102,12 +99,8 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
         &strings(&["after reconnect"]),
     );
     let again = client
-        .http
-        .get(client.url(&tail))
-        .header("last-event-id", id.to_string())
-        .send()
-        .await
-        .unwrap();
+        .stream(&tail, &[("last-event-id", &id.to_string())])
+        .await;
     let seen = read_until(again, "after reconnect").await;
     assert!(!seen.contains("fresh"), "nothing sent twice: {seen}");
 }
@@ -115,7 +108,7 @@ async fn the_live_tail_delivers_a_line_written_after_the_page_opened() {
 /// GetLogEvents calls until `viewers` tail viewers all saw one new line.
 async fn tail_cost(
     sb: &SandboxHandle,
-    client: &Client,
+    client: &HttpClient,
     state: &AppState,
     viewers: usize,
     marker: &str,
@@ -165,8 +158,8 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
         },
     ));
     let state = AppState::new(Default::default(), vec![env], plain.auth.clone());
-    let base = spawn_app(state.clone()).await;
-    let client = viewer_client(&base).await;
+    let base = serve(state.clone()).await;
+    let client = HttpClient::signed_in(&base, "viewer").await;
     write_lines(
         &sb,
         "/it/ten",
@@ -197,8 +190,8 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
 async fn a_service_tail_merges_its_tasks_streams() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 0.0001)).await;
     let state = app_state(&sb).await;
-    let base = spawn_app(state.clone()).await;
-    let client = viewer_client(&base).await;
+    let base = serve(state.clone()).await;
+    let client = HttpClient::signed_in(&base, "viewer").await;
     let url = "/sandbox/logs/tail?service=acme-production%2Facme-production&container=acme-app-production&filter=TAILME";
     let resp = open(&client, url).await;
     let hub = state.environments[0].tail.clone();

@@ -3,8 +3,7 @@
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::logs_support::*;
-use crate::support::*;
+use crate::harness::*;
 
 /// Time nearly frozen, so the seeded fleet stays put during a test.
 const FROZEN: f64 = 0.0001;
@@ -12,13 +11,17 @@ const FROZEN: f64 = 0.0001;
 #[tokio::test]
 async fn groups_and_streams_list_what_the_sandbox_holds() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
-    let all = app.ok("/sandbox/logs").await;
-    assert!(all.contains("/ecs/acme-app-production"), "{all}");
-    assert!(all.contains("/ecs/staging/webhooks-api"));
-    let staging = app.ok("/sandbox/logs?prefix=%2Fecs%2Fstaging").await;
-    assert!(staging.contains("/ecs/staging/webhooks-api"));
-    assert!(!staging.contains("/ecs/acme-app-production"));
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
+    let all = viewer.ok("/sandbox/logs").await;
+    assert!(
+        all.body.contains("/ecs/acme-app-production"),
+        "{}",
+        all.body
+    );
+    assert!(all.body.contains("/ecs/staging/webhooks-api"));
+    let staging = viewer.ok("/sandbox/logs?prefix=%2Fecs%2Fstaging").await;
+    assert!(staging.body.contains("/ecs/staging/webhooks-api"));
+    assert!(!staging.body.contains("/ecs/acme-app-production"));
 
     let sdk = sdk(&sb).await;
     let want = sdk
@@ -36,13 +39,15 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
         .filter_map(|s| s.log_stream_name())
         .collect();
     assert!(!names.is_empty());
-    let page = app
+    let page = viewer
         .ok("/sandbox/logs?group=%2Fecs%2Facme-app-production")
         .await;
+    let listed = page.texts("a");
     let mut at = 0;
     for n in &names {
-        let found = page[at..]
-            .find(&format!(">{n}</a>"))
+        let found = listed[at..]
+            .iter()
+            .position(|a| a == n)
             .unwrap_or_else(|| panic!("stream {n} missing or out of order"));
         at += found;
     }
@@ -57,27 +62,33 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
             &strings(&["x"]),
         );
     }
-    let first = app.ok("/sandbox/logs?group=%2Fit%2Fmany").await;
-    assert_eq!(first.matches(">s/app/").count(), 50);
-    assert!(first.find(">s/app/59<").unwrap() < first.find(">s/app/58<").unwrap());
-    let next = first.split("Next page").next().unwrap();
-    let href = next[next.rfind("href=\"").unwrap() + 6..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&#38;", "&");
-    let second = app.ok(&href).await;
-    assert_eq!(second.matches(">s/app/").count(), 10);
-    assert!(second.contains(">s/app/00<") && !second.contains("Next page"));
+    let first = viewer.ok("/sandbox/logs?group=%2Fit%2Fmany").await;
+    let streams = |p: &Page| {
+        p.texts("a")
+            .into_iter()
+            .filter(|a| a.starts_with("s/app/"))
+            .collect::<Vec<_>>()
+    };
+    let shown = streams(&first);
+    assert_eq!(shown.len(), 50);
+    let pos = |s: &str| shown.iter().position(|a| a == s).unwrap();
+    assert!(pos("s/app/59") < pos("s/app/58"));
+    let href = first.link("a", "Next page").expect("a next page link");
+    let second = viewer.ok(&href).await;
+    assert_eq!(streams(&second).len(), 10);
+    assert!(
+        streams(&second).contains(&"s/app/00".to_string())
+            && second.link("a", "Next page").is_none()
+    );
 
-    let missing = app.get("/sandbox/logs?group=%2Fno%2Fsuch").await;
+    let missing = viewer.get("/sandbox/logs?group=%2Fno%2Fsuch").await;
     assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
     let long = format!("BEGIN{}END", "x".repeat(5000));
     let lines = vec![
         "first line".to_string(),
@@ -88,20 +99,21 @@ async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
         "last line".to_string(),
     ];
     write_lines(&sb, "/it/app", "web/app/task1", -10_000, 10, &lines);
-    let page = app
+    let page = viewer
         .ok("/sandbox/logs?group=%2Fit%2Fapp&stream=web%2Fapp%2Ftask1")
         .await;
-    let msgs = messages(&page);
+    let msgs = page.log_messages();
     assert_eq!(msgs.len(), 6, "{msgs:#?}");
     assert_eq!(msgs[0], "first line");
     assert_eq!(msgs[1], "&lt;script&gt;alert(1)&lt;/script&gt;");
     assert!(
-        !page.contains("<script>alert"),
+        !page.body.contains("<script>alert"),
         "log text must never be live HTML"
     );
     assert_eq!(msgs[2], r#"<span class="ansi-red">red</span> and plain"#);
     assert!(
-        page.contains("<pre>{\n  &#34;level&#34;: &#34;info&#34;"),
+        page.body
+            .contains("<pre>{\n  &#34;level&#34;: &#34;info&#34;"),
         "pretty JSON"
     );
     assert!(
@@ -109,13 +121,13 @@ async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
         "long line cut"
     );
     assert!(
-        page.contains("show more (912 bytes)"),
+        page.body.contains("show more (912 bytes)"),
         "rest behind show more"
     );
     assert_eq!(msgs[5], "last line");
-    assert!(page.contains("id=\"log-lines\" class=\"log-lines\" hx-disable"));
+    assert!(page.exists("#log-lines.log-lines[hx-disable]"));
     assert!(
-        page.contains("sse-connect=\"/sandbox/logs/tail?"),
+        page.exists("[sse-connect^=\"/sandbox/logs/tail?\"]"),
         "live tail wired"
     );
 }
@@ -123,7 +135,7 @@ async fn a_stream_shows_its_lines_in_order_escaped_and_coloured() {
 #[tokio::test]
 async fn seeded_markers_render_as_text_and_colours() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
     let sdk = sdk(&sb).await;
     for (group, needle, want) in [
         (
@@ -146,22 +158,22 @@ async fn seeded_markers_render_as_text_and_colours() {
             .await
             .unwrap();
         let stream = hit.events()[0].log_stream_name().unwrap().to_string();
-        let page = app
+        let page = viewer
             .ok(&format!(
                 "/sandbox/logs?group={}&stream={}",
                 ecsdeck::web::urls::encode(group),
                 ecsdeck::web::urls::encode(&stream)
             ))
             .await;
-        assert!(page.contains(want), "{group}: {want} not in page");
-        assert!(!page.contains("<script>alert"));
+        assert!(page.body.contains(want), "{group}: {want} not in page");
+        assert!(!page.body.contains("<script>alert"));
     }
 }
 
 #[tokio::test]
 async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
     let sdk = sdk(&sb).await;
     let (cluster, service, container) =
         ("acme-production", "acme-production", "acme-app-production");
@@ -195,12 +207,12 @@ async fn a_service_interleaves_its_tasks_streams_in_time_order() {
     );
     write_lines(&sb, group, &stream(b), 60_010, 20, &strings(&["B0", "B1"]));
 
-    let page = app
+    let page = viewer
         .ok(&format!(
             "/sandbox/logs?service={cluster}%2F{service}&container={container}"
         ))
         .await;
-    let msgs = messages(&page);
+    let msgs = page.log_messages();
     let tail: Vec<&str> = msgs
         .iter()
         .rev()
@@ -209,36 +221,32 @@ async fn a_service_interleaves_its_tasks_streams_in_time_order() {
         .map(String::as_str)
         .collect();
     assert_eq!(tail, ["A0", "B0", "A1", "B1", "A2"]);
+    let tags = page.texts(".log-line > .log-tag");
     assert!(
-        page.contains(&format!(">{} {container}</span>", &a[..8])),
+        tags.contains(&format!("{} {container}", &a[..8])),
         "tagged by task"
     );
-    assert!(page.contains(&format!(">{} {container}</span>", &b[..8])));
+    assert!(tags.contains(&format!("{} {container}", &b[..8])));
     assert!(
-        page.contains("task-c0") && page.contains("task-c1"),
+        page.exists(".log-line.task-c0") && page.exists(".log-line.task-c1"),
         "colour per task"
     );
 
     // Stopped tasks' rows on the service page link to streams that open.
-    let svc = app
+    let svc = viewer
         .ok(&format!("/sandbox/clusters/{cluster}/services/{service}"))
         .await;
-    let stopped = svc.split("class=\"grid stopped\"").nth(1).unwrap();
-    let start = stopped
-        .find("/sandbox/logs?group=")
+    let href = svc
+        .attr("table.stopped a[href^=\"/sandbox/logs?group=\"]", "href")
         .expect("a stopped task's log link");
-    let end = stopped[start..].find('"').unwrap() + start;
-    let href = stopped[start..end]
-        .replace("&#38;", "&")
-        .replace("&amp;", "&");
-    let logs = app.ok(&href).await;
-    assert!(logs.contains("class=\"log-lines\""));
+    let logs = viewer.ok(&href).await;
+    assert!(logs.exists(".log-lines"));
 }
 
 #[tokio::test]
 async fn filters_errors_and_ranges_choose_the_lines() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
     let lines = strings(&[
         "INFO ok 1",
         "ERROR boom 2",
@@ -249,18 +257,18 @@ async fn filters_errors_and_ranges_choose_the_lines() {
     write_lines(&sb, "/it/f", "s/app/1", -30_000, 1_000, &lines);
     let base = "/sandbox/logs?group=%2Fit%2Ff&stream=s%2Fapp%2F1";
 
-    let page = app.ok(&format!("{base}&filter=boom")).await;
+    let page = viewer.ok(&format!("{base}&filter=boom")).await;
     assert_eq!(
-        messages(&page),
+        page.log_messages(),
         ["ERROR <mark>boom</mark> 2", "INFO <mark>boom</mark>-ish 5"]
     );
-    let page = app.ok(&format!("{base}&errors=1")).await;
+    let page = viewer.ok(&format!("{base}&errors=1")).await;
     assert_eq!(
-        messages(&page),
+        page.log_messages(),
         ["<mark>ERROR</mark> boom 2", "<mark>panic</mark>: bad 4"]
     );
-    let page = app.ok(&format!("{base}&filter=%22ok%203%22")).await;
-    assert_eq!(messages(&page), ["INFO <mark>ok 3</mark>"]);
+    let page = viewer.ok(&format!("{base}&filter=%22ok%203%22")).await;
+    assert_eq!(page.log_messages(), ["INFO <mark>ok 3</mark>"]);
 
     // Invalid values: a 400 that says why, and no AWS call.
     reset_stats(&sb).await;
@@ -272,11 +280,13 @@ async fn filters_errors_and_ranges_choose_the_lines() {
             "before",
         ),
     ] {
-        let p = app.get(&format!("{base}&{q}")).await;
+        let p = viewer.get(&format!("{base}&{q}")).await;
         assert_eq!(p.status, 400, "{q}");
         assert!(p.body.contains(why), "{q}: {}", p.body);
     }
-    let p = app.get("/sandbox/logs?service=nocluster&container=x").await;
+    let p = viewer
+        .get("/sandbox/logs?service=nocluster&container=x")
+        .await;
     assert_eq!(p.status, 400);
     let stats = sandbox_stats(&sb).await;
     assert!(stats["calls"].as_object().unwrap().is_empty(), "{stats}");
@@ -285,38 +295,34 @@ async fn filters_errors_and_ranges_choose_the_lines() {
 #[tokio::test]
 async fn load_older_pages_backwards_and_jump_to_now_returns() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
-    let app = Viewer::new(app_state(&sb).await).await;
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
     let lines: Vec<String> = (0..700).map(|i| format!("line {i:04}")).collect();
     write_lines(&sb, "/it/o", "s/app/1", -60_000, 10, &lines);
-    let page = app
+    let page = viewer
         .ok("/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1")
         .await;
-    let msgs = messages(&page);
+    let msgs = page.log_messages();
     assert_eq!(msgs.len(), 500);
     assert_eq!(msgs[0], "line 0200");
     assert_eq!(msgs[499], "line 0699");
-    let older = page.split("data-log-older").next().unwrap();
-    let href = older[older.rfind("href=\"").unwrap() + 6..]
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&#38;", "&")
-        .replace("&amp;", "&");
+    let href = page
+        .attr("a[data-log-older]", "href")
+        .expect("a link to older lines");
     assert!(href.contains("end="), "{href}");
-    let page = app.ok(&href).await;
-    let msgs = messages(&page);
+    let page = viewer.ok(&href).await;
+    let msgs = page.log_messages();
     assert_eq!(msgs.len(), 200);
     assert_eq!(msgs[0], "line 0000");
     assert_eq!(msgs[199], "line 0199");
-    assert!(!page.contains("sse-connect"), "a past range is not live");
-    assert!(page.contains(">Jump to now</a>"));
+    assert!(!page.exists("[sse-connect]"), "a past range is not live");
+    assert!(page.link("a", "Jump to now").is_some());
 
     // The same backwards paging through FilterLogEvents (two streams).
     write_lines(&sb, "/it/o", "s/app/2", -59_995, 10, &lines[..10]);
-    let both = app
+    let both = viewer
         .ok("/sandbox/logs?group=%2Fit%2Fo&stream=s%2Fapp%2F1&stream=s%2Fapp%2F2")
         .await;
-    let msgs = messages(&both);
+    let msgs = both.log_messages();
     assert_eq!(msgs.len(), 500);
     assert_eq!(msgs[499], "line 0699");
 }

@@ -4,8 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions_deploy;
+mod actions_forms;
 mod actions_names;
 mod actions_scale;
+mod actions_stop;
 mod architecture_doc;
 mod auth_actions;
 mod auth_alb;
@@ -14,7 +16,6 @@ mod auth_login;
 mod auth_routes;
 mod auth_sessions;
 mod auth_store;
-mod auth_support;
 mod aws_budget;
 mod browse_costs;
 mod browse_images;
@@ -26,8 +27,8 @@ mod e2e_auth;
 mod e2e_browse;
 mod e2e_logs;
 mod e2e_shell;
+mod harness;
 mod logs_download;
-mod logs_support;
 mod logs_tail;
 mod logs_viewer;
 mod sandbox_ecr_images;
@@ -39,5 +40,5 @@ mod sandbox_logs_filter;
 mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
 mod sandbox_wire;
-mod support;
+mod web_rejections;
 mod web_shell;

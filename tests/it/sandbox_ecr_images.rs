@@ -8,7 +8,7 @@ use ecsdeck::sandbox::server::lock;
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::support::*;
+use crate::harness::*;
 
 fn seed(sb: &SandboxHandle) {
     let world = sb.world();

@@ -5,8 +5,8 @@ use aws_sdk_ecs::types::{
     DeploymentCircuitBreaker, DeploymentConfiguration, DesiredStatus, StopServiceDeploymentStopType,
 };
 
+use crate::harness::*;
 use crate::sandbox_ecs_lifecycle::*;
-use crate::support::*;
 
 #[tokio::test]
 async fn a_forced_deployment_rolls_and_completes() {

@@ -6,7 +6,7 @@ use aws_sdk_ecs::types::{
     ClusterField, DesiredStatus, ServiceField, TaskDefinitionField, TaskField,
 };
 
-use crate::support::*;
+use crate::harness::*;
 
 async fn stopped_tasks(
     ecs: &aws_sdk_ecs::Client,

@@ -7,7 +7,7 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{ContainerDefinition, DesiredStatus, Service, Task};
 use ecsdeck::sandbox::SandboxConfig;
 
-use crate::support::*;
+use crate::harness::*;
 
 pub const C: &str = "app";
 pub const S: &str = "svc-00000";

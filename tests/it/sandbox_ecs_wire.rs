@@ -5,7 +5,7 @@ use aws_sdk_ecs::Client;
 use aws_sdk_ecs::error::ProvideErrorMetadata;
 use ecsdeck::sandbox::{ClusterSpec, Fleet, SandboxConfig, Throttle};
 
-use crate::support::*;
+use crate::harness::*;
 
 async fn all_service_pages(ecs: &Client, cluster: &str, max: Option<i32>) -> Vec<Vec<String>> {
     let mut pages = Vec::new();

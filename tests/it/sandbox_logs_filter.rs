@@ -4,7 +4,7 @@
 use crate::sandbox_logs_tail::write;
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::support::*;
+use crate::harness::*;
 
 const G: &str = "/it/filter";
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ecsdeck::sandbox::SandboxConfig;
 
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn seeded_streams_carry_the_markers_and_keep_growing() {

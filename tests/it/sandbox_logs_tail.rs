@@ -7,7 +7,7 @@ use ecsdeck::sandbox::server::lock;
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 
-use crate::support::*;
+use crate::harness::*;
 
 /// Appends `lines` to `group/stream`, stamped 10 ms apart from sim-now
 /// + `offset_ms`; returns the first timestamp.

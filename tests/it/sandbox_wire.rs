@@ -1,6 +1,6 @@
 //! The sandbox's wire protocol basics, through the real SDK.
 
-use crate::support::*;
+use crate::harness::*;
 
 #[tokio::test]
 async fn unknown_operation_is_a_typed_aws_error_and_is_counted() {

@@ -1,21 +1,20 @@
 //! The foundation: health check, static assets, security headers, the page
 //! shell, styled errors and htmx fragments — through the real router.
 
-use crate::auth_support::RouterSession;
-use crate::support::*;
+use crate::harness::*;
 
-/// The router and a signed-in viewer's cookie header (pages need sign-in).
-async fn router() -> (ecsdeck::sandbox::SandboxHandle, axum::Router, String) {
+/// The app and a signed-in viewer (pages need sign-in).
+async fn router() -> (ecsdeck::sandbox::SandboxHandle, TestApp, Session) {
     let sb = start_sandbox(Default::default()).await;
-    let app = ecsdeck::app(app_state(&sb).await);
-    let cookie = RouterSession::sign_in(&app, "viewer").await.cookie_header();
-    (sb, app, cookie)
+    let app = TestApp::on(&sb).await;
+    let viewer = app.session("viewer").await;
+    (sb, app, viewer)
 }
 
 #[tokio::test]
 async fn healthz_answers_ok_without_login_on_a_real_socket() {
     let sb = start_sandbox(Default::default()).await;
-    let base = spawn_app(app_state(&sb).await).await;
+    let base = TestApp::on(&sb).await.serve().await;
     let resp = reqwest::get(format!("{base}/healthz")).await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["cache-control"], "no-store");
@@ -24,18 +23,14 @@ async fn healthz_answers_ok_without_login_on_a_real_socket() {
 
 #[tokio::test]
 async fn static_assets_have_content_type_etag_and_revalidate_with_304() {
-    let (_sb, app, cookie) = router().await;
-    let page = get(&app, "/", &[("cookie", &cookie)]).await;
+    let (_sb, app, viewer) = router().await;
+    let page = viewer.get("/").await;
     // The shell links the stylesheet with a content-hash cache-buster.
     let css_url = page
-        .body
-        .split("href=\"")
-        .find(|s| s.starts_with("/static/app.css?v="))
-        .and_then(|s| s.split('"').next())
-        .expect("stylesheet link with ?v=")
-        .to_string();
+        .attr("link[rel=stylesheet][href^=\"/static/app.css?v=\"]", "href")
+        .expect("stylesheet link with ?v=");
 
-    let css = get(&app, &css_url, &[]).await;
+    let css = app.get(&css_url).await;
     assert_eq!(css.status, 200);
     assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
     assert!(css.header("cache-control").contains("immutable"));
@@ -44,12 +39,14 @@ async fn static_assets_have_content_type_etag_and_revalidate_with_304() {
     assert!(etag.starts_with('"') && etag.len() > 4, "etag {etag}");
     assert!(css_url.ends_with(etag.trim_matches('"')), "?v= is the etag");
 
-    let again = get(&app, "/static/app.css", &[("if-none-match", &etag)]).await;
+    let again = app
+        .get_with("/static/app.css", &[("if-none-match", &etag)])
+        .await;
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag"), etag);
 
-    let js = get(&app, "/static/vendor/htmx-2.0.11.min.js", &[]).await;
+    let js = app.get("/static/vendor/htmx-2.0.11.min.js").await;
     assert_eq!(js.status, 200);
     assert_eq!(js.header("content-type"), "text/javascript; charset=utf-8");
     assert_eq!(
@@ -57,19 +54,19 @@ async fn static_assets_have_content_type_etag_and_revalidate_with_304() {
         "public, max-age=0, must-revalidate"
     );
 
-    let licence = get(&app, "/static/vendor/htmx-LICENSE.txt", &[]).await;
+    let licence = app.get("/static/vendor/htmx-LICENSE.txt").await;
     assert_eq!(licence.status, 200);
     assert!(licence.body.contains("Zero-Clause BSD"));
 
-    let missing = get(&app, "/static/nope.js", &[]).await;
+    let missing = app.get("/static/nope.js").await;
     assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let (_sb, app, cookie) = router().await;
+    let (_sb, _app, viewer) = router().await;
     for path in ["/", "/healthz", "/static/app.css", "/no/such/page"] {
-        let page = get(&app, path, &[("cookie", &cookie)]).await;
+        let page = viewer.get(path).await;
         let csp = page.header("content-security-policy");
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
@@ -89,8 +86,8 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn the_page_shell_has_header_nav_breadcrumb_and_footer() {
-    let (_sb, app, cookie) = router().await;
-    let page = get(&app, "/", &[("cookie", &cookie)]).await;
+    let (_sb, _app, viewer) = router().await;
+    let page = viewer.get("/").await;
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").starts_with("text/html"));
     let b = &page.body;
@@ -99,38 +96,54 @@ async fn the_page_shell_has_header_nav_breadcrumb_and_footer() {
         b.contains("sandbox · us-east-1"),
         "environment and region in the header"
     );
-    for nav in [
-        "href=\"/\" aria-current=\"page\">Clusters",
-        "href=\"/sandbox/images\">Images",
-        "href=\"/sandbox/logs\">Logs",
-        "href=\"/audit\">Audit",
+    for (href, label) in [
+        ("/", "Clusters"),
+        ("/sandbox/images", "Images"),
+        ("/sandbox/logs", "Logs"),
+        ("/audit", "Audit"),
     ] {
-        assert!(b.contains(nav), "nav entry {nav}");
+        assert_eq!(
+            page.link("nav.mainnav a", label).as_deref(),
+            Some(href),
+            "nav entry {label}"
+        );
     }
-    assert!(b.contains("aria-label=\"Breadcrumb\""));
+    assert_eq!(
+        page.texts("nav.mainnav a[aria-current=page]"),
+        ["Clusters"],
+        "the current page is marked"
+    );
+    assert!(page.exists("nav[aria-label=Breadcrumb]"));
     assert!(
         b.contains(&format!("ecsdeck {}", env!("CARGO_PKG_VERSION"))),
         "version in the footer"
     );
-    assert!(b.contains("/static/vendor/htmx-2.0.11.min.js?v="));
-    assert!(b.contains("\"allowEval\":false"));
-    assert!(b.contains("\"selfRequestsOnly\":true"));
-    assert!(b.contains("\"includeIndicatorStyles\":false"));
+    assert!(page.exists("script[src^=\"/static/vendor/htmx-2.0.11.min.js?v=\"]"));
+    let config: serde_json::Value = serde_json::from_str(
+        &page
+            .attr("meta[name=htmx-config]", "content")
+            .expect("htmx config"),
+    )
+    .unwrap();
+    assert_eq!(config["allowEval"], false);
+    assert_eq!(config["selfRequestsOnly"], true);
+    assert_eq!(config["includeIndicatorStyles"], false);
     assert!(
         !b.contains("<script>") && !b.contains("style=\""),
+        "no inline script or style"
+    );
+    assert!(
+        !page.exists("script:not([src]), style, [style]"),
         "no inline script or style"
     );
 }
 
 #[tokio::test]
 async fn an_unknown_url_gets_a_styled_404_with_the_request_id() {
-    let (_sb, app, cookie) = router().await;
-    let page = get(
-        &app,
-        "/definitely/not/here",
-        &[("x-request-id", "req-abc-123"), ("cookie", &cookie)],
-    )
-    .await;
+    let (_sb, _app, viewer) = router().await;
+    let page = viewer
+        .get_with("/definitely/not/here", &[("x-request-id", "req-abc-123")])
+        .await;
     assert_eq!(page.status, 404);
     assert_eq!(
         page.header("x-request-id"),
@@ -149,39 +162,34 @@ async fn an_unknown_url_gets_a_styled_404_with_the_request_id() {
 
 #[tokio::test]
 async fn htmx_requests_get_fragments_and_errors_as_toasts() {
-    let (_sb, app, cookie) = router().await;
-    let frag = get(&app, "/", &[("hx-request", "true"), ("cookie", &cookie)]).await;
+    let (_sb, _app, viewer) = router().await;
+    let frag = viewer.get_htmx("/").await;
     assert_eq!(frag.status, 200);
     assert!(!frag.body.contains("<html"), "no page shell in a fragment");
     assert!(frag.body.contains("<h1>Clusters</h1>"));
     assert!(frag.header("vary").contains("HX-Request"));
 
     // A history restore needs the whole page.
-    let restore = get(
-        &app,
-        "/",
-        &[
-            ("hx-request", "true"),
-            ("hx-history-restore-request", "true"),
-            ("cookie", &cookie),
-        ],
-    )
-    .await;
+    let restore = viewer
+        .get_with(
+            "/",
+            &[
+                ("hx-request", "true"),
+                ("hx-history-restore-request", "true"),
+            ],
+        )
+        .await;
     assert!(restore.body.contains("<html"));
 
-    let toast = get(
-        &app,
-        "/nope",
-        &[
-            ("hx-request", "true"),
-            ("x-request-id", "req-t-1"),
-            ("cookie", &cookie),
-        ],
-    )
-    .await;
+    let toast = viewer
+        .get_with(
+            "/nope",
+            &[("hx-request", "true"), ("x-request-id", "req-t-1")],
+        )
+        .await;
     assert_eq!(toast.status, 404);
     assert!(!toast.body.contains("<html"));
-    assert!(toast.body.contains("class=\"toast toast-error\""));
+    assert!(toast.exists(".toast.toast-error"));
     assert!(toast.body.contains("req-t-1"));
     assert_eq!(toast.header("hx-retarget"), "#toasts");
     assert_eq!(toast.header("hx-reswap"), "beforeend");
@@ -189,8 +197,8 @@ async fn htmx_requests_get_fragments_and_errors_as_toasts() {
 
 #[tokio::test]
 async fn unknown_environments_are_404() {
-    let (_sb, app, cookie) = router().await;
-    let other = get(&app, "/production/images", &[("cookie", &cookie)]).await;
+    let (_sb, _app, viewer) = router().await;
+    let other = viewer.get("/production/images").await;
     assert_eq!(other.status, 404);
     assert!(
         other
