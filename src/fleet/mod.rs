@@ -50,6 +50,8 @@ pub struct Fleet {
     task_definitions: Cache<Arc<TaskDefinition>>,
     repositories: Cache<Arc<Vec<Repository>>>,
     images: Cache<Arc<Vec<Image>>>,
+    /// Log reads: recent lines of a view, group and stream listings.
+    logs: logs::LogCache,
 }
 
 impl Fleet {
@@ -64,7 +66,14 @@ impl Fleet {
             task_definitions: Cache::new(Duration::from_secs(24 * 3600)),
             repositories: Cache::new(IMAGES_TTL),
             images: Cache::new(IMAGES_TTL),
+            logs: logs::LogCache::new(logs::LogCacheLimits::default()),
         }
+    }
+
+    /// The same read model with other log cache limits.
+    pub fn with_log_cache(mut self, limits: logs::LogCacheLimits) -> Self {
+        self.logs = logs::LogCache::new(limits);
+        self
     }
 
     /// Forgets what an action on `cluster` may have changed.

@@ -3,6 +3,8 @@
 //! without JavaScript) — with filter, errors toggle, time range, "load
 //! older", download and the live tail appending below.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::response::Response;
 
@@ -71,7 +73,7 @@ pub async fn show_viewer(
         no_streams,
     } = resolved;
     let recent = if no_streams {
-        Recent::default()
+        Arc::new(Recent::default())
     } else {
         env.fleet.recent_lines(&view, PAGE_LINES).await?
     };
