@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::auth::AuthState;
 use crate::aws::AwsClients;
 use crate::fleet::Fleet;
-use crate::fleet::logs::{TailHub, TailTiming};
+use crate::fleet::logs::{TailHub, TailLimits, TailTiming};
 use crate::store::Store;
 
 /// Product version shown in the footer.
@@ -34,6 +34,13 @@ impl Environment {
             fleet,
             tail,
         }
+    }
+
+    /// The same environment with other caps on live tails.
+    pub fn with_tail_limits(mut self, limits: TailLimits) -> Self {
+        self.tail =
+            Arc::new(TailHub::new(self.aws.clone(), TailTiming::default()).with_limits(limits));
+        self
     }
 }
 

@@ -5,6 +5,7 @@
 mod cache;
 mod download;
 mod recent;
+mod slots;
 mod tail;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::domain::{Listing, LogGroup, LogStream, Task};
 pub use cache::{LogCache, LogCacheLimits};
 pub use download::DownloadStream;
 pub use recent::Recent;
+pub use slots::{TailLimits, TailPass, TailRefusal};
 pub use tail::{Subscription, TailHub, TailTiming};
 
 /// What a viewer shows: one group, some of its streams, an optional
