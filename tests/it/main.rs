@@ -24,6 +24,7 @@ mod e2e_auth;
 mod e2e_browse;
 mod e2e_logs;
 mod e2e_shell;
+mod logs_budget;
 mod logs_download;
 mod logs_support;
 mod logs_tail;

@@ -112,6 +112,11 @@ impl TailHub {
         self.slots.following(user)
     }
 
+    /// Distinct streams followed live right now, under the total cap.
+    pub fn followed(&self) -> usize {
+        self.slots.streams()
+    }
+
     /// Follows `group/stream` from just after `after` (the newest line the
     /// viewer already shows), starting its poller if nobody else watches.
     pub fn subscribe(&self, group: &str, stream: &str, after: Option<Timestamp>) -> Subscription {
