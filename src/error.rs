@@ -23,6 +23,10 @@ pub enum AppError {
     /// The user may not do this; the text says why.
     #[error("{0}")]
     Forbidden(String),
+    /// The user (or everyone) uses too much of something capped; the text
+    /// says what and what to do.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error(transparent)]
     Aws(#[from] AwsError),
     #[error("template rendering failed: {0}")]
@@ -56,6 +60,7 @@ impl AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Aws(AwsError::NotFound { .. }) => StatusCode::NOT_FOUND,
             Self::Aws(AwsError::AccessDenied { .. }) => StatusCode::FORBIDDEN,
             Self::Aws(AwsError::Invalid { .. }) => StatusCode::BAD_REQUEST,
@@ -73,6 +78,7 @@ impl AppError {
             Self::BadRequest(_) | Self::Aws(AwsError::Invalid { .. }) => "Invalid request",
             Self::Unauthorized(_) => "Sign-in required",
             Self::Forbidden(_) => "Not allowed",
+            Self::TooManyRequests(_) => "Too many at once",
             Self::Aws(AwsError::AccessDenied { .. }) => "AWS denied access",
             Self::Aws(AwsError::Throttled { .. }) => "AWS is throttling",
             Self::Aws(AwsError::Unavailable { .. }) => "AWS unavailable",
@@ -86,9 +92,11 @@ impl AppError {
     /// an internal error's text.
     fn public_message(&self) -> String {
         match self {
-            Self::NotFound(m) | Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) => {
-                m.clone()
-            }
+            Self::NotFound(m)
+            | Self::BadRequest(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::TooManyRequests(m) => m.clone(),
             Self::Aws(e @ AwsError::Throttled { .. }) => format!(
                 "AWS is throttling requests ({}). Try again in a moment.",
                 e.code()

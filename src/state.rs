@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::AuthState;
 use crate::aws::AwsClients;
-use crate::fleet::logs::{TailHub, TailTiming};
+use crate::fleet::logs::{TailHub, TailLimits, TailTiming};
 use crate::fleet::{CacheTiming, Fleet};
 use crate::store::Store;
 
@@ -40,6 +40,13 @@ impl Environment {
     /// a manual clock and move it instead of waiting for TTLs to pass).
     pub fn with_cache_timing(mut self, timing: CacheTiming) -> Self {
         self.fleet = Arc::new(Fleet::with_timing(self.aws.clone(), timing));
+        self
+    }
+
+    /// The same environment with other caps on live tails.
+    pub fn with_tail_limits(mut self, limits: TailLimits) -> Self {
+        self.tail =
+            Arc::new(TailHub::new(self.aws.clone(), TailTiming::default()).with_limits(limits));
         self
     }
 }

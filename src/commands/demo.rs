@@ -24,7 +24,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         "sandbox".to_string(),
         crate::aws::config::SANDBOX_REGION.to_string(),
         AwsClients::new(&sdk, budget),
-    );
+    )
+    .with_tail_limits(args.web.tail.limits());
     let mut web = args.web.clone();
     let temp_dir = match &web.store.data_dir {
         Some(_) => None,

@@ -26,7 +26,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .map(|r| r.to_string())
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
-    let env = Environment::new(name, region, AwsClients::new(&sdk, budget));
+    let env = Environment::new(name, region, AwsClients::new(&sdk, budget))
+        .with_tail_limits(args.web.tail.limits());
     if matches!(auth.config.mode, crate::auth::AuthMode::Local)
         && auth.store.user_list().await?.is_empty()
     {

@@ -83,6 +83,8 @@ pub struct Fleet {
     repositories: Cache<Arc<Vec<Repository>>>,
     images: Cache<Arc<Vec<Image>>>,
     refresh: RefreshTiming,
+    /// Log reads: recent lines of a view, group and stream listings.
+    logs: logs::LogCache,
 }
 
 impl Fleet {
@@ -115,6 +117,7 @@ impl Fleet {
             repositories: Cache::new(policy(images, 4), clock.clone()),
             images: Cache::new(policy(images, MAX_CLUSTERS), clock),
             refresh,
+            logs: logs::LogCache::new(logs::LogCacheLimits::default()),
         }
     }
 
@@ -143,6 +146,12 @@ impl Fleet {
             ("repositories", self.repositories.key_count()),
             ("images", self.images.key_count()),
         ]
+    }
+
+    /// The same read model with other log cache limits.
+    pub fn with_log_cache(mut self, limits: logs::LogCacheLimits) -> Self {
+        self.logs = logs::LogCache::new(limits);
+        self
     }
 
     /// Forgets what an action on `cluster` may have changed.

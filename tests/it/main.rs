@@ -28,6 +28,7 @@ mod e2e_browse;
 mod e2e_logs;
 mod e2e_shell;
 mod harness;
+mod logs_budget;
 mod logs_download;
 mod logs_tail;
 mod logs_viewer;

@@ -2,16 +2,22 @@
 //! view (one stream, several interleaved, or a search), the streams of a
 //! service's tasks, lazy downloads and the shared live-tail pollers.
 
+mod cache;
 mod download;
 mod recent;
+mod slots;
 mod tail;
+
+use std::sync::Arc;
 
 use super::Fleet;
 use crate::aws::AwsError;
 use crate::domain::{Listing, LogGroup, LogStream, Task};
 
+pub use cache::{LogCache, LogCacheLimits};
 pub use download::DownloadStream;
 pub use recent::Recent;
+pub use slots::{TailLimits, TailPass, TailRefusal};
 pub use tail::{Subscription, TailHub, TailTiming};
 
 /// What a viewer shows: one group, some of its streams, an optional
@@ -26,6 +32,10 @@ pub struct LogView {
     pub start_ms: Option<i64>,
     /// Exclusive; None = up to now (and live).
     pub end_ms: Option<i64>,
+    /// For a range up to now given as a length (`since=1h`): that length.
+    /// `start_ms` is now minus it; viewers opening the same preset at
+    /// different moments share one cached read.
+    pub since_ms: Option<i64>,
 }
 
 impl LogView {
@@ -51,22 +61,36 @@ pub struct TaskStream {
 pub const MAX_STREAMS: usize = 100;
 
 impl Fleet {
-    /// One page of log groups starting with `prefix`.
+    /// One page of log groups starting with `prefix` (shared by identical
+    /// requests for a few seconds).
     pub async fn log_groups(
         &self,
         prefix: &str,
         token: Option<String>,
-    ) -> Result<Listing<LogGroup>, AwsError> {
-        self.aws.describe_log_groups(Some(prefix), token).await
+    ) -> Result<Arc<Listing<LogGroup>>, AwsError> {
+        let load = self.aws.describe_log_groups(Some(prefix), token.clone());
+        self.logs.groups(prefix, token, load).await
     }
 
-    /// One page of a group's streams, newest event first.
+    /// One page of a group's streams, newest event first (shared by
+    /// identical requests for a few seconds).
     pub async fn log_streams(
         &self,
         group: &str,
         token: Option<String>,
-    ) -> Result<Listing<LogStream>, AwsError> {
-        self.aws.describe_log_streams(group, token).await
+    ) -> Result<Arc<Listing<LogStream>>, AwsError> {
+        let load = self.aws.describe_log_streams(group, token.clone());
+        self.logs.streams(group, token, load).await
+    }
+
+    /// Log reads cached right now (for tests and metrics).
+    pub async fn log_cache_entries(&self) -> u64 {
+        self.logs.entry_count().await
+    }
+
+    /// Forgets every cached log read (for tests).
+    pub fn clear_log_cache(&self) {
+        self.logs.clear();
     }
 
     /// The log streams of `container` in every task of the service,

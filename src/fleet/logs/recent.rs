@@ -5,9 +5,14 @@
 //! newest lines are found by searching time windows backwards from the end
 //! (5 min, then 4× wider each step), keeping only the last `limit` lines of
 //! each window: bounded memory and few calls however long the range is.
+//!
+//! Identical views share one read for a few seconds (`cache.rs`), so many
+//! viewers of one service's logs cost the calls of one.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
+use super::cache::{RecentKey, Start};
 use super::{Fleet, LogView};
 use crate::aws::{AwsError, EventsQuery, FilterQuery, MAX_EVENTS_PER_CALL};
 use crate::domain::{LogEvent, Timestamp};
@@ -28,8 +33,19 @@ pub struct Recent {
 }
 
 impl Fleet {
-    /// Up to `limit` of the newest lines of `view`.
-    pub async fn recent_lines(&self, view: &LogView, limit: usize) -> Result<Recent, AwsError> {
+    /// Up to `limit` of the newest lines of `view`, read once for every
+    /// viewer asking for the same view within the cache's TTL.
+    pub async fn recent_lines(
+        &self,
+        view: &LogView,
+        limit: usize,
+    ) -> Result<Arc<Recent>, AwsError> {
+        self.logs
+            .recent(recent_key(view, limit), self.read_recent(view, limit))
+            .await
+    }
+
+    async fn read_recent(&self, view: &LogView, limit: usize) -> Result<Recent, AwsError> {
         if view.is_plain_stream() {
             let page = self
                 .aws
@@ -108,5 +124,50 @@ impl Fleet {
             hi = Some(lo);
             width = width.saturating_mul(4);
         }
+    }
+}
+
+/// What makes two reads identical. An open-ended preset range is keyed by
+/// its length, not by a start computed from each request's "now".
+fn recent_key(view: &LogView, limit: usize) -> RecentKey {
+    let start = match (view.end_ms, view.since_ms, view.start_ms) {
+        (None, Some(span), _) => Start::Last(span),
+        (_, _, Some(at)) => Start::At(at),
+        (_, _, None) => Start::Open,
+    };
+    RecentKey {
+        group: view.group.clone(),
+        streams: view.streams.clone(),
+        pattern: view.pattern.clone(),
+        start,
+        end_ms: view.end_ms,
+        limit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_ranges_opened_at_different_moments_share_a_key() {
+        let view = |start| LogView {
+            group: "g".into(),
+            streams: vec!["a".into(), "b".into()],
+            pattern: "ERROR".into(),
+            start_ms: Some(start),
+            end_ms: None,
+            since_ms: Some(3_600_000),
+        };
+        assert_eq!(recent_key(&view(1_000), 500), recent_key(&view(1_777), 500));
+        assert_ne!(recent_key(&view(1_000), 500), recent_key(&view(1_000), 100));
+        let fixed = |start| LogView {
+            since_ms: None,
+            ..view(start)
+        };
+        assert_ne!(
+            recent_key(&fixed(1_000), 500),
+            recent_key(&fixed(1_777), 500)
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! reads forward with GetLogEvents tokens — the same token back means
 //! nothing new — backs off while the stream is idle, and stops as soon as
 //! the last subscriber has gone. N viewers cost the AWS calls of one.
+//! How many streams may be followed at once is capped (`slots.rs`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use super::slots::{Slots, TailLimits, TailPass, TailRefusal};
 use crate::aws::{AwsClients, AwsError, EventsQuery, MAX_EVENTS_PER_CALL};
 use crate::domain::{LogEvent, Timestamp};
 
@@ -59,6 +61,7 @@ pub struct TailHub {
     aws: AwsClients,
     timing: TailTiming,
     channels: Channels,
+    slots: Slots,
 }
 
 /// A viewer's share of a stream's tail: lines it has not seen yet that the
@@ -74,7 +77,44 @@ impl TailHub {
             aws,
             timing,
             channels: Arc::new(Mutex::new(HashMap::new())),
+            slots: Slots::default(),
         }
+    }
+
+    /// The same hub with other caps on followed streams.
+    pub fn with_limits(mut self, limits: TailLimits) -> Self {
+        self.slots = Slots::new(limits);
+        self
+    }
+
+    pub fn limits(&self) -> TailLimits {
+        self.slots.limits()
+    }
+
+    /// Takes the slots for `user` to follow `streams` of `group` live; hold
+    /// the pass as long as the tail runs.
+    pub fn admit(
+        &self,
+        user: &str,
+        group: &str,
+        streams: &[String],
+    ) -> Result<TailPass, TailRefusal> {
+        self.slots.admit(user, group, streams)
+    }
+
+    /// Whether `admit` would succeed right now (takes nothing).
+    pub fn check(&self, user: &str, group: &str, streams: &[String]) -> Result<(), TailRefusal> {
+        self.slots.check(user, group, streams)
+    }
+
+    /// Streams `user` follows live right now.
+    pub fn following(&self, user: &str) -> usize {
+        self.slots.following(user)
+    }
+
+    /// Distinct streams followed live right now, under the total cap.
+    pub fn followed(&self) -> usize {
+        self.slots.streams()
     }
 
     /// Follows `group/stream` from just after `after` (the newest line the

@@ -46,7 +46,7 @@ pub async fn list_groups(
         .fleet
         .log_groups(&params.prefix, params.next.clone())
         .await?;
-    let next_url = listing.next_token.map(|t| {
+    let next_url = listing.next_token.as_ref().map(|t| {
         urls::logs_with(
             &env.name,
             &QueryString::new()
@@ -60,7 +60,7 @@ pub async fn list_groups(
             .crumb("Logs", None),
         env: env.name.clone(),
         prefix: params.prefix,
-        groups: listing.items,
+        groups: listing.items.clone(),
         next_url,
     })
 }

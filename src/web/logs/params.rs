@@ -138,16 +138,16 @@ impl LogParams {
         }
     }
 
+    /// The length of the `since=` preset, if one is chosen.
+    pub fn since_ms(&self) -> Option<i64> {
+        let since = self.since?;
+        SINCE.iter().find(|(n, _)| *n == since).map(|(_, s)| *s)
+    }
+
     /// The time range as (start, end) milliseconds, `now` for presets.
     pub fn range(&self, now_ms: i64) -> (Option<i64>, Option<i64>) {
         match self.since {
-            Some(since) => {
-                let span = SINCE
-                    .iter()
-                    .find(|(n, _)| *n == since)
-                    .map_or(0, |(_, s)| *s);
-                (Some(now_ms - span), None)
-            }
+            Some(_) => (Some(now_ms - self.since_ms().unwrap_or(0)), None),
             None => (self.start_ms, self.end_ms),
         }
     }

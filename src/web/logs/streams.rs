@@ -36,7 +36,7 @@ pub async fn list_streams(
     params: LogParams,
 ) -> Result<Response, AppError> {
     let listing = env.fleet.log_streams(&group, params.next.clone()).await?;
-    let next_url = listing.next_token.map(|t| {
+    let next_url = listing.next_token.as_ref().map(|t| {
         urls::logs_with(
             &env.name,
             &QueryString::new().add("group", &group).add("next", t),
@@ -49,7 +49,7 @@ pub async fn list_streams(
             .crumb(group.clone(), None),
         env: env.name.clone(),
         group,
-        streams: listing.items,
+        streams: listing.items.clone(),
         next_url,
     })
 }

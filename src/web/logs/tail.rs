@@ -2,7 +2,9 @@
 //! stream of the view is one subscription to the environment's shared
 //! poller for it; their batches are merged, filtered by the view's terms,
 //! rendered as escaped line HTML and sent as `lines` events, which htmx's
-//! SSE extension appends to the viewer.
+//! SSE extension appends to the viewer. Each tail holds its user's slots
+//! (`TailHub::admit`) until the stream ends or the client goes away; past
+//! the caps it is refused with 429 and the reason.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use super::lines::{LogLines, Tagger, line_views};
 use super::params::LogParams;
 use super::pattern::Terms;
 use super::resolve;
+use crate::auth::CurrentUser;
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
 use crate::fleet::logs::Subscription;
@@ -41,6 +44,7 @@ fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
 
 pub async fn tail_logs(
     env: Env,
+    user: CurrentUser,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -68,6 +72,10 @@ pub async fn tail_logs(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok());
     let after = resumed.or(params.after_ms).map(Timestamp::from_millis);
+    let pass = env
+        .tail
+        .admit(&user.name, &resolved.view.group, &resolved.view.streams)
+        .map_err(|r| AppError::TooManyRequests(r.to_string()))?;
     let subs: Vec<_> = resolved
         .view
         .streams
@@ -78,6 +86,9 @@ pub async fn tail_logs(
     let mut newest = after.map_or(0, Timestamp::millis);
     let events = futures::stream::select_all(subs)
         .filter_map(move |item| {
+            // The stream owns the pass: its slots free when the stream is
+            // dropped (ended, or the client disconnected).
+            let _held = &pass;
             if let Item::Lines(batch) = &item {
                 newest = batch
                     .iter()

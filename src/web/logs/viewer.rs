@@ -3,6 +3,8 @@
 //! without JavaScript) — with filter, errors toggle, time range, "load
 //! older", download and the live tail appending below.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::response::Response;
 
@@ -71,7 +73,7 @@ pub async fn show_viewer(
         no_streams,
     } = resolved;
     let recent = if no_streams {
-        Recent::default()
+        Arc::new(Recent::default())
     } else {
         env.fleet.recent_lines(&view, PAGE_LINES).await?
     };
@@ -90,7 +92,15 @@ pub async fn show_viewer(
     let now_url = params
         .end_ms
         .map(|_| urls::logs_with(&env.name, &params.query(Range::Now)));
-    let live = view.end_ms.is_none() && !no_streams && (view.pattern.is_empty() || terms.is_some());
+    let can_tail =
+        view.end_ms.is_none() && !no_streams && (view.pattern.is_empty() || terms.is_some());
+    // A tail the caps would refuse is not offered: the page says why.
+    let refused = if can_tail {
+        env.tail.check(&user.name, &view.group, &view.streams).err()
+    } else {
+        None
+    };
+    let live = can_tail && refused.is_none();
     let after = recent
         .events
         .last()
@@ -98,14 +108,16 @@ pub async fn show_viewer(
         .unwrap_or_default();
     let tail_url =
         live.then(|| urls::logs_tail(&env.name, &params.query(Range::Same).add("after", &after)));
-    let notice = if no_streams {
+    let notice = if let Some(refusal) = refused {
+        Some(refusal.to_string())
+    } else if no_streams {
         Some(format!(
             "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix).",
             params.container.as_deref().unwrap_or("")
         ))
     } else if !params.filter.is_empty() && params.errors {
         Some("The filter pattern replaces the errors-only toggle.".to_string())
-    } else if view.end_ms.is_none() && !live && !no_streams {
+    } else if view.end_ms.is_none() && !can_tail && !no_streams {
         Some("Live tail follows term patterns only; JSON and space-delimited patterns show matches up to now.".to_string())
     } else {
         None
