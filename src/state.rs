@@ -95,6 +95,14 @@ impl AppState {
         &self.auth.store
     }
 
+    /// Starts each environment's background refresher (what `serve` and
+    /// `demo` run; tests drive rounds themselves).
+    pub fn start_refreshers(&self) {
+        for env in self.environments.iter() {
+            env.fleet.spawn_refresher();
+        }
+    }
+
     /// The environment named `name`, if configured.
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)

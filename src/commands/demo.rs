@@ -43,6 +43,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         auth.store.user_upsert(name, role, &hash).await?;
     }
     let state = AppState::new(args.web.actions.settings(), vec![env], auth);
+    state.start_refreshers();
     let listener = super::serve::bind(args.web.bind).await?;
     let url = format!("http://{}/", listener.local_addr()?);
     println!("ecsdeck demo is running");

@@ -36,6 +36,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let state = AppState::new(args.web.actions.settings(), vec![env], auth);
+    state.start_refreshers();
     let listener = bind(args.web.bind).await?;
     tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
     listen(listener, crate::app(state)).await?;

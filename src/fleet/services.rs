@@ -34,6 +34,19 @@ impl Fleet {
         cluster: &str,
         name: &str,
     ) -> Result<Fresh<Arc<Service>>, AwsError> {
+        // A name the cluster's service list (already in memory) does not
+        // have is answered without asking AWS: a URL with made-up names
+        // costs nothing and leaves nothing behind.
+        if let Some(data) = self.cluster_data.peek(&format!("{cluster}/data"))
+            && !data.services.iter().any(|s| s.name == name)
+        {
+            return Err(AwsError::NotFound {
+                code: "ServiceNotFoundException".to_string(),
+                message: format!(
+                    "Service {name} not found in cluster {cluster} (as of the last refresh)."
+                ),
+            });
+        }
         let aws = self.aws.clone();
         let (c, n) = (cluster.to_string(), name.to_string());
         self.services

@@ -199,7 +199,7 @@ pub async fn show_cluster(
         matching,
         page,
         pages,
-        fresh: Freshness::of(&fresh),
+        fresh: Freshness::of(&fresh).kept_by(&env.fleet),
         poll: Poll::Normal.seconds(),
         counts,
     };

@@ -2,7 +2,7 @@
 //! older when AWS failed).
 
 use crate::domain::Timestamp;
-use crate::fleet::Fresh;
+use crate::fleet::{Fleet, Fresh};
 
 /// "as of" line data: when AWS produced what the page shows and, if it is
 /// an older copy, why.
@@ -10,6 +10,8 @@ use crate::fleet::Fresh;
 pub struct Freshness {
     pub as_of: Timestamp,
     pub stale: Option<String>,
+    /// How the background refresher keeps this page's data, when it does.
+    pub kept: Option<String>,
 }
 
 impl Freshness {
@@ -23,13 +25,27 @@ impl Freshness {
                     e.code()
                 )
             }),
+            kept: None,
         }
+    }
+
+    /// Adds how `fleet` keeps this data fresh: what people look at every
+    /// few seconds, everything else once per sweep of the fleet.
+    pub fn kept_by(mut self, fleet: &Fleet) -> Self {
+        let watched = fleet.refresh_timing().watched_age.as_secs();
+        let sweep = fleet.rotation_period().as_secs();
+        self.kept = Some(format!(
+            "Refreshed in the background: every {watched} s while someone looks, \
+             the whole fleet every ~{sweep} s within the AWS budget."
+        ));
+        self
     }
 
     pub fn now() -> Self {
         Self {
             as_of: Timestamp::now(),
             stale: None,
+            kept: None,
         }
     }
 }

@@ -91,7 +91,7 @@ pub async fn show_overview(
                     region: &env.region,
                 }
                 .clusters(),
-                fresh: Freshness::of(&fresh),
+                fresh: Freshness::of(&fresh).kept_by(&env.fleet),
                 clusters: fresh.value,
                 error: None,
             },

@@ -116,7 +116,7 @@ pub async fn show_service(
             env: &env.name,
             task_definitions: &view.task_definitions,
         },
-        fresh: Freshness::of(&fresh),
+        fresh: Freshness::of(&fresh).kept_by(&env.fleet),
         // Poll faster while a deployment rolls, so progress is visible.
         poll: if view.service.is_rolling() {
             Poll::Busy

@@ -127,7 +127,7 @@ pub async fn list_tasks(
             env: &env.name,
             task_definitions: &defs,
         },
-        fresh: Freshness::of(&fresh),
+        fresh: Freshness::of(&fresh).kept_by(&env.fleet),
         poll: Poll::Normal.seconds(),
         stopped,
     };

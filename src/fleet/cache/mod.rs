@@ -225,6 +225,13 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         load
     }
 
+    /// The value held for `key`, if any, without loading or refreshing it.
+    pub fn peek(&self, key: &str) -> Option<V> {
+        let slot = self.slots.get(key)?;
+        let s = lock(&slot);
+        s.value.as_ref().map(|(_, _, v)| v.clone())
+    }
+
     /// Every value held (for estimates such as the sweep's size).
     pub fn values(&self) -> Vec<V> {
         self.slots
