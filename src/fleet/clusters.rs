@@ -82,20 +82,19 @@ impl Fleet {
             .await
     }
 
-    /// One cluster by name or ARN; `NotFound` if it does not exist.
+    /// One cluster by name or ARN, from the cluster list in memory;
+    /// `NotFound` if the list does not have it. A name from a URL costs no
+    /// AWS call of its own: a cluster created since shows after the list's
+    /// next refresh (within seconds while someone looks).
     pub async fn cluster(&self, name: &str) -> Result<Cluster, AwsError> {
         let all = self.clusters().await?;
-        if let Some(c) = all.value.iter().find(|c| c.name == name || c.arn == name) {
-            return Ok(c.clone());
-        }
-        // Not in the (possibly stale) list: ask AWS directly.
-        let (found, _) = self.aws.describe_clusters(&[name.to_string()]).await?;
-        found
-            .into_iter()
-            .find(|c| c.status != "INACTIVE")
+        all.value
+            .iter()
+            .find(|c| c.name == name || c.arn == name)
+            .cloned()
             .ok_or_else(|| AwsError::NotFound {
                 code: "ClusterNotFoundException".to_string(),
-                message: format!("Cluster {name} not found."),
+                message: format!("Cluster {name} not found (as of the last refresh)."),
             })
     }
 
