@@ -110,10 +110,13 @@ impl FromRequestParts<AppState> for ActionCtx {
 /// tagged `environment=production` (or similar), or configured protected
 /// (`--protected-cluster`, matching `cluster` or `env/cluster`).
 pub fn is_protected(settings: &Settings, env: &str, cluster: &Cluster) -> bool {
-    let tagged = ["environment", "env", "stage"].iter().any(|k| {
-        cluster
-            .tag(k)
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("prod"))
+    // AWS tags are case-sensitive, people's habits are not:
+    // `Environment=Production` protects as `environment=prod` does.
+    let tagged = cluster.tags.iter().any(|t| {
+        ["environment", "env", "stage"]
+            .iter()
+            .any(|k| t.key.trim().eq_ignore_ascii_case(k))
+            && t.value.trim().to_ascii_lowercase().starts_with("prod")
     });
     tagged
         || crate::glob::any(&settings.protected_clusters, &cluster.name)
@@ -320,6 +323,28 @@ mod tests {
         Settings {
             protected_clusters: patterns.iter().map(|p| p.to_string()).collect(),
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn production_tags_protect_whatever_their_case() {
+        let none = Settings::default();
+        for (k, v) in [
+            ("Environment", "Production"),
+            ("environment", "prod"),
+            ("ENV", "PROD"),
+            ("Stage", "production-eu"),
+        ] {
+            assert!(
+                is_protected(&none, "e", &cluster("c", &[(k, v)])),
+                "{k}={v}"
+            );
+        }
+        for (k, v) in [("Environment", "staging"), ("Team", "Production")] {
+            assert!(
+                !is_protected(&none, "e", &cluster("c", &[(k, v)])),
+                "{k}={v}"
+            );
         }
     }
 
