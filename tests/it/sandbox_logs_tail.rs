@@ -12,17 +12,7 @@ use crate::harness::*;
 /// Appends `lines` to `group/stream`, stamped 10 ms apart from sim-now
 /// + `offset_ms`; returns the first timestamp.
 pub fn write(sb: &SandboxHandle, group: &str, stream: &str, offset_ms: i64, lines: &[&str]) -> i64 {
-    let world = sb.world();
-    let mut w = lock(&world);
-    let now = w.clock.now_ms();
-    let start = now + offset_ms;
-    let events: Vec<(i64, String)> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (start + i as i64 * 10, l.to_string()))
-        .collect();
-    w.logs.append(group, stream, &events, now);
-    start
+    write_lines(sb, group, stream, offset_ms, 10, &strings(lines))
 }
 
 fn messages(events: &[aws_sdk_cloudwatchlogs::types::OutputLogEvent]) -> Vec<String> {
