@@ -54,8 +54,8 @@ async fn main() -> anyhow::Result<()> {
     let cluster_page = format!("/sandbox/clusters/{CLUSTER}");
     let mut table = Table::default();
 
-    // 1. The cold first screen.
-    world.reset_stats().await?;
+    // 1. The cold first screen (the counters were reset before the
+    // dashboard started).
     let t = Instant::now();
     let resp = world.http.get(world.url(&cluster_page)).send().await?;
     let status = resp.status();
@@ -79,7 +79,14 @@ async fn main() -> anyhow::Result<()> {
         world.reset_stats().await?;
         let seen = load::viewers(&world, &cluster_page, n, duration, every).await?;
         let stats = world.stats().await?;
-        report::viewers(&mut table, n, duration, &stats, &seen);
+        report::viewers(
+            &mut table,
+            n,
+            duration,
+            &stats,
+            &seen,
+            &world.budget.snapshot(),
+        );
         totals.push(stats.total());
         eprintln!("{n} viewer(s) done");
     }

@@ -40,6 +40,13 @@ impl World {
         let sb = sandbox::start(config, "127.0.0.1:0".parse()?).await?;
         let endpoint = sb.endpoint_url();
         seed_logs(&sb).await?;
+        // Count from before the dashboard exists, so the first screen's
+        // calls include any its refresher makes before the page is asked.
+        reqwest::Client::new()
+            .post(format!("{endpoint}/_sandbox/stats/reset"))
+            .send()
+            .await?
+            .error_for_status()?;
 
         let budget = Arc::new(Budget::new(BUDGET));
         let sdk = ecsdeck::aws::config::sandbox_sdk_config(&endpoint, budget.clone()).await;
