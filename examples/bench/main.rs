@@ -123,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // 5. Memory.
-    report::memory(&mut table)?;
+    report::memory(&mut table, world.rss_before_mb)?;
 
     println!(
         "ecsdeck bench: 1 cluster × {SERVICES} services, {LATENCY_MS} ms latency, AWS throttling, budget 50%, \

@@ -28,6 +28,8 @@ pub struct World {
     /// `Cookie:` header value of the signed-in viewer.
     pub cookie: String,
     pub http: reqwest::Client,
+    /// Resident memory (MB) once the sandbox was up, before the dashboard.
+    pub rss_before_mb: f64,
     data_dir: std::path::PathBuf,
 }
 
@@ -47,6 +49,7 @@ impl World {
             .send()
             .await?
             .error_for_status()?;
+        let (_, rss_before_mb) = super::report::rss_mb()?;
 
         let budget = Arc::new(Budget::new(BUDGET));
         let sdk = ecsdeck::aws::config::sandbox_sdk_config(&endpoint, budget.clone()).await;
@@ -83,6 +86,7 @@ impl World {
             budget,
             cookie,
             http,
+            rss_before_mb,
             data_dir,
         })
     }
