@@ -97,8 +97,7 @@ pub async fn deploy_image(
         return Err(invalid("Choose a container and an image tag to deploy."));
     }
     let fleet = &ctx.env.fleet;
-    let cluster_info = ctx.cluster().await?;
-    let current = fleet.service_now(&cluster_info.name, service).await?;
+    let (cluster_info, current) = ctx.service_now().await?;
     let td = fleet.task_definition(&current.task_definition).await?;
     let container = td.container(container_name).ok_or_else(|| {
         invalid(format!(

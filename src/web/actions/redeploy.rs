@@ -15,12 +15,7 @@ pub async fn redeploy_service(
     Form(fields): Form<ConfirmFields>,
 ) -> Result<Response, AppError> {
     let service = &ctx.target;
-    let cluster_info = ctx.cluster().await?;
-    let current = ctx
-        .env
-        .fleet
-        .service_now(&cluster_info.name, service)
-        .await?;
+    let (cluster_info, current) = ctx.service_now().await?;
     let action_id = fields.action_id();
     let protected = ctx.protected().await?;
     let mut form = ctx

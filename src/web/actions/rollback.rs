@@ -85,8 +85,7 @@ pub async fn rollback_service(
         ))
     })?;
     let fleet = &ctx.env.fleet;
-    let cluster_info = ctx.cluster().await?;
-    let current = fleet.service_now(&cluster_info.name, service).await?;
+    let (cluster_info, current) = ctx.service_now().await?;
     let (family, rev) = split(current.task_definition_short())?;
     if let Some(other) = named_family.filter(|f| f != family) {
         return Err(invalid(format!(
@@ -153,12 +152,7 @@ pub async fn stop_deployment(
     Form(fields): Form<ConfirmFields>,
 ) -> Result<Response, AppError> {
     let service = &ctx.target;
-    let cluster_info = ctx.cluster().await?;
-    let current = ctx
-        .env
-        .fleet
-        .service_now(&cluster_info.name, service)
-        .await?;
+    let (cluster_info, current) = ctx.service_now().await?;
     let Some(deployment) = ctx
         .env
         .aws

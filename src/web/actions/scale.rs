@@ -53,12 +53,7 @@ pub async fn scale_service(
             return form.show(&ctx, StatusCode::BAD_REQUEST);
         }
     };
-    let cluster_info = ctx.cluster().await?;
-    let current = ctx
-        .env
-        .fleet
-        .service_now(&cluster_info.name, service)
-        .await?;
+    let (cluster_info, current) = ctx.service_now().await?;
     let protected = ctx.protected().await?;
     let ceiling = ctx.state.settings.scale_ceiling;
     let large = desired > ceiling;
