@@ -35,8 +35,9 @@ impl Freshness {
         let watched = fleet.refresh_timing().watched_age.as_secs();
         let sweep = fleet.rotation_period().as_secs();
         self.kept = Some(format!(
-            "Refreshed in the background: every {watched} s while someone looks, \
-             the whole fleet every ~{sweep} s within the AWS budget."
+            "Refreshed in the background: every {watched} s while someone looks \
+             (or, for big reads, twice as long as one takes), the whole fleet \
+             every ~{sweep} s within the AWS budget."
         ));
         self
     }

@@ -54,6 +54,19 @@ struct Slot<V> {
     loader: Loader<V>,
     /// When someone last read this key (cache clock, ms).
     read_at: i64,
+    /// When the load in flight started, and how long the last one took
+    /// (cache clock): a key is not refreshed again sooner than twice that,
+    /// so a slow, big read (a 2,000-service cluster under the budget) takes
+    /// at most half of the budget however closely it is watched.
+    started_at: i64,
+    took: Duration,
+}
+
+impl<V> Slot<V> {
+    /// The age past which this key is due, at least `age`.
+    fn due_after(&self, age: Duration) -> Duration {
+        age.max(self.took * 2)
+    }
 }
 
 type SlotRef<V> = Arc<Mutex<Slot<V>>>;
@@ -105,6 +118,8 @@ fn store<V>(slot: &SlotRef<V>, load: &Load<V>, result: Loaded<V>, clock: &Clock)
         return;
     }
     s.loading = None;
+    let took = clock.now_ms().saturating_sub(s.started_at).max(0);
+    s.took = Duration::from_millis(u64::try_from(took).unwrap_or(0));
     match result {
         Ok((v, as_of)) => {
             if s.value.as_ref().is_none_or(|(_, old, _)| *old <= as_of) {
@@ -170,6 +185,8 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                 loading: None,
                 loader: loader.clone(),
                 read_at: 0,
+                started_at: 0,
+                took: Duration::ZERO,
             }))
         });
         let pending = {
@@ -183,7 +200,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                     as_of: *as_of,
                     stale_because: s.failed.clone(),
                 };
-                if self.is_old(*at, self.policy.refresh_after) {
+                if self.is_old(*at, s.due_after(self.policy.refresh_after)) {
                     // Readers of this copy do not wait for the refresh.
                     drop(self.start_load(&slot, &mut s));
                 }
@@ -217,6 +234,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             .boxed()
             .shared();
         s.loading = Some(load.clone());
+        s.started_at = self.clock.now_ms();
         let (slot, clock, mine) = (slot.clone(), self.clock.clone(), load.clone());
         tokio::spawn(async move {
             let result = mine.clone().await;
@@ -269,10 +287,10 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
                 continue;
             }
             let watched = now.saturating_sub(s.read_at) < millis(sweep.watched_within);
-            if watched && self.is_old(at, sweep.watched_age) {
+            if watched && self.is_old(at, s.due_after(sweep.watched_age)) {
                 drop(self.start_load(&slot, &mut s));
                 started += 1;
-            } else if !watched && self.is_old(at, sweep.rotation_age) {
+            } else if !watched && self.is_old(at, s.due_after(sweep.rotation_age)) {
                 rotation.push((at, slot.clone()));
             }
         }

@@ -226,3 +226,48 @@ async fn the_sweep_renews_watched_keys_first_and_rotates_the_rest() {
         "the watched key, plus one of the rotation"
     );
 }
+
+#[tokio::test]
+async fn a_slow_load_is_not_repeated_sooner_than_twice_its_duration() {
+    let clock = Clock::manual();
+    let cache: Arc<Cache<u32>> =
+        Arc::new(Cache::new(policy(Duration::from_secs(3)), clock.clone()));
+    let loads = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let get = {
+        let (cache, loads) = (cache.clone(), loads.clone());
+        move || {
+            let (cache, loads, rx) = (cache.clone(), loads.clone(), rx.clone());
+            async move {
+                cache
+                    .get("big", move || {
+                        loads.fetch_add(1, Ordering::SeqCst);
+                        let mut rx = rx.clone();
+                        async move {
+                            let _ = rx.wait_for(|go| *go).await;
+                            Ok(1)
+                        }
+                    })
+                    .await
+            }
+        }
+    };
+    // The first load takes 10 s by the cache's clock.
+    let first = tokio::spawn(get());
+    tokio::task::yield_now().await;
+    clock.advance(Duration::from_secs(10));
+    tx.send(true).unwrap();
+    first.await.unwrap().unwrap();
+    assert_eq!(loads.load(Ordering::SeqCst), 1);
+    // Past the 3 s refresh age, but not past twice the 10 s it took.
+    clock.advance(Duration::from_secs(19));
+    get().await.unwrap();
+    assert_eq!(loads.load(Ordering::SeqCst), 1, "no refresh before 20 s");
+    clock.advance(Duration::from_secs(1));
+    get().await.unwrap();
+    assert_eq!(
+        loads.load(Ordering::SeqCst),
+        2,
+        "refreshed at twice its duration"
+    );
+}
