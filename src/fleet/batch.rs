@@ -26,8 +26,25 @@ where
     F: Fn(Vec<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Vec<Failure>), AwsError>>,
 {
+    describe_all_progress(ids, size, budget, describe, |_| {}).await
+}
+
+/// `describe_all`, calling `progress` with everything found so far after
+/// each batch arrives (in the order of `ids`' chunks, so the first ids are
+/// described first and a caller can show them before the rest).
+pub async fn describe_all_progress<T, F, Fut>(
+    ids: &[String],
+    size: usize,
+    budget: &Arc<Semaphore>,
+    describe: F,
+    mut progress: impl FnMut(&[T]),
+) -> Result<(Vec<T>, Vec<Failure>), AwsError>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Vec<Failure>), AwsError>>,
+{
     let chunks: Vec<Vec<String>> = ids.chunks(size.max(1)).map(<[String]>::to_vec).collect();
-    let batches: Vec<(Vec<T>, Vec<Failure>)> = stream::iter(chunks)
+    let mut batches = stream::iter(chunks)
         .map(|chunk: Vec<String>| {
             let fut = describe(chunk);
             let budget = budget.clone();
@@ -42,14 +59,13 @@ where
                 fut.await
             }
         })
-        .buffered(PER_REQUEST)
-        .try_collect()
-        .await?;
+        .buffered(PER_REQUEST);
     let mut found = Vec::new();
     let mut failures = Vec::new();
-    for (f, x) in batches {
+    while let Some((f, x)) = batches.try_next().await? {
         found.extend(f);
         failures.extend(x);
+        progress(&found);
     }
     Ok((found, failures))
 }

@@ -1,37 +1,12 @@
 //! Clusters: the overview roll-up and one cluster's services table.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::batch::describe_all;
+use super::cluster_data::{ClusterData, ServiceRow, stopped_by_service};
 use super::{Fleet, Fresh};
-use crate::aws::{
-    AwsError, DESCRIBE_CLUSTERS_BATCH, DESCRIBE_SERVICES_BATCH, DESCRIBE_TASKS_BATCH, TaskQuery,
-};
-use crate::domain::{
-    Cluster, ContainerInstance, Failure, Health, Service, ServiceHealth, Task, Timestamp,
-};
-
-/// Stopped tasks looked at per cluster for crash evidence (ECS keeps
-/// stopped tasks for about an hour; the newest are what matter).
-const STOPPED_SAMPLE: usize = 300;
-const HOUR_MS: i64 = 3_600_000;
-
-/// Everything about one cluster's services, loaded together and cached.
-#[derive(Debug)]
-pub(super) struct ClusterData {
-    pub services: Vec<Service>,
-    /// Recently stopped tasks (newest first), for health and stop reasons.
-    pub stopped: Vec<Task>,
-    pub failures: Vec<Failure>,
-}
-
-/// A service as the cluster table shows it.
-#[derive(Clone, Debug)]
-pub struct ServiceRow {
-    pub service: Service,
-    pub health: ServiceHealth,
-}
+use crate::aws::{AwsError, DESCRIBE_CLUSTERS_BATCH};
+use crate::domain::{Cluster, ContainerInstance, Failure, Health};
 
 /// One cluster with its health roll-up, as the overview lists it.
 #[derive(Clone, Debug)]
@@ -54,9 +29,29 @@ pub struct ClusterSummary {
 #[derive(Clone, Debug)]
 pub struct ClusterView {
     pub cluster: Cluster,
-    pub rows: Vec<ServiceRow>,
-    pub instances: Vec<ContainerInstance>,
-    pub failures: Vec<Failure>,
+    data: Arc<ClusterData>,
+    pub instances: Arc<Vec<ContainerInstance>>,
+}
+
+impl ClusterView {
+    /// Every service described, problems first, then by name.
+    pub fn rows(&self) -> &[ServiceRow] {
+        &self.data.rows
+    }
+
+    pub fn failures(&self) -> &[Failure] {
+        &self.data.failures
+    }
+
+    /// How many services the cluster has (ListServices' count).
+    pub fn listed(&self) -> usize {
+        self.data.listed
+    }
+
+    /// Whether the rows are a first read's partial copy, still filling in.
+    pub fn filling(&self) -> bool {
+        self.data.filling()
+    }
 }
 
 impl Fleet {
@@ -98,47 +93,6 @@ impl Fleet {
             })
     }
 
-    pub(super) async fn cluster_data(
-        &self,
-        cluster: &str,
-    ) -> Result<Fresh<Arc<ClusterData>>, AwsError> {
-        let aws = self.aws.clone();
-        let budget = self.budget.clone();
-        let cluster = cluster.to_string();
-        self.cluster_data
-            .get(&format!("{cluster}/data"), move || {
-                let (aws, budget, cluster) = (aws.clone(), budget.clone(), cluster.clone());
-                async move {
-                    let arns = aws.list_service_arns(&cluster).await?;
-                    let (services, failures) =
-                        describe_all(&arns, DESCRIBE_SERVICES_BATCH, &budget, |s| {
-                            let (aws, cluster) = (aws.clone(), cluster.clone());
-                            async move { aws.describe_services(&cluster, &s).await }
-                        })
-                        .await?;
-                    let query = TaskQuery {
-                        desired_status: Some("STOPPED".to_string()),
-                        ..Default::default()
-                    };
-                    let mut stopped_arns = aws.list_task_arns(&cluster, &query).await?;
-                    stopped_arns.truncate(STOPPED_SAMPLE);
-                    let (mut stopped, _) =
-                        describe_all(&stopped_arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
-                            let (aws, cluster) = (aws.clone(), cluster.clone());
-                            async move { aws.describe_tasks(&cluster, &t).await }
-                        })
-                        .await?;
-                    stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
-                    Ok(Arc::new(ClusterData {
-                        services,
-                        stopped,
-                        failures,
-                    }))
-                }
-            })
-            .await
-    }
-
     /// The overview: every cluster with its health roll-up, problems first.
     pub async fn overview(&self) -> Result<Fresh<Vec<ClusterSummary>>, AwsError> {
         let clusters = self.clusters().await?;
@@ -166,38 +120,22 @@ impl Fleet {
         })
     }
 
-    /// One cluster's services (with health) and container instances.
+    /// One cluster's services (with health) and container instances. On
+    /// the first read of a big cluster this answers as soon as a first
+    /// screen of rows is described (`ClusterView::filling`).
     pub async fn cluster_view(&self, name: &str) -> Result<Fresh<ClusterView>, AwsError> {
         let cluster = self.cluster(name).await?;
-        let data = self.cluster_data(&cluster.name).await?;
-        let stopped = stopped_by_service(&data.value.stopped);
-        let rows = data
-            .value
-            .services
-            .iter()
-            .map(|s| ServiceRow {
-                health: ServiceHealth::of(s, stopped.get(s.name.as_str()).map_or(&[], |v| v)),
-                service: s.clone(),
-            })
-            .collect();
+        let data = self.cluster_data_first_screen(&cluster.name).await?;
         let instances = if cluster.container_instances > 0 {
-            let arns = self.aws.list_container_instance_arns(&cluster.name).await?;
-            let (mut found, _) = describe_all(&arns, DESCRIBE_CLUSTERS_BATCH, &self.budget, |a| {
-                let (aws, c) = (self.aws.clone(), cluster.name.clone());
-                async move { aws.describe_container_instances(&c, &a).await }
-            })
-            .await?;
-            found.sort_by(|a, b| a.ec2_instance_id.cmp(&b.ec2_instance_id));
-            found
+            self.instances(&cluster.name).await?.value
         } else {
-            Vec::new()
+            Arc::default()
         };
         Ok(Fresh {
             value: ClusterView {
                 cluster,
-                rows,
+                data: data.value,
                 instances,
-                failures: data.value.failures.clone(),
             },
             as_of: data.as_of,
             stale_because: data.stale_because,
@@ -205,26 +143,12 @@ impl Fleet {
     }
 }
 
-/// Recently stopped tasks grouped by service name.
-pub(super) fn stopped_by_service(stopped: &[Task]) -> HashMap<&str, Vec<&Task>> {
-    let since = Timestamp::now().millis() - HOUR_MS;
-    let mut map: HashMap<&str, Vec<&Task>> = HashMap::new();
-    for t in stopped {
-        if t.stopped_at.is_none_or(|at| at.millis() >= since)
-            && let Some(service) = t.service_name()
-        {
-            map.entry(service).or_default().push(t);
-        }
-    }
-    map
-}
-
 fn summarize(cluster: Cluster, data: &ClusterData) -> ClusterSummary {
     let stopped = stopped_by_service(&data.stopped);
     let mut problems = Vec::new();
     let (mut failing, mut degraded, mut deploying, mut failed_deployments) = (0, 0, 0, 0);
-    for s in &data.services {
-        let h = ServiceHealth::of(s, stopped.get(s.name.as_str()).map_or(&[], |v| v));
+    for row in &data.rows {
+        let (s, h) = (&row.service, &row.health);
         match h.health {
             Health::Failing => failing += 1,
             Health::Degraded => degraded += 1,
@@ -250,7 +174,7 @@ fn summarize(cluster: Cluster, data: &ClusterData) -> ClusterSummary {
         Health::Degraded
     } else if deploying > 0 {
         Health::Progressing
-    } else if data.services.is_empty() {
+    } else if data.listed == 0 {
         Health::Idle
     } else {
         Health::Healthy
@@ -258,7 +182,7 @@ fn summarize(cluster: Cluster, data: &ClusterData) -> ClusterSummary {
     ClusterSummary {
         cluster,
         health,
-        services: data.services.len(),
+        services: data.listed,
         failing,
         degraded,
         deploying,

@@ -94,7 +94,7 @@ impl Fleet {
         for cluster in clusters.value.iter() {
             let data = self.cluster_data(&cluster.name).await?;
             let mut wanted = Vec::new();
-            for s in &data.value.services {
+            for s in data.value.services() {
                 for d in &s.deployments {
                     wanted.push((s.name.clone(), d.status.clone(), d.task_definition.clone()));
                 }

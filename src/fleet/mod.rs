@@ -6,6 +6,7 @@
 
 mod batch;
 mod cache;
+mod cluster_data;
 mod clusters;
 mod images;
 pub mod logs;
@@ -21,16 +22,17 @@ use tokio::sync::Semaphore;
 
 use crate::aws::AwsClients;
 use crate::clock::Clock;
-use crate::domain::{Image, Repository, Service, Task, TaskDefinition};
+use crate::domain::{ContainerInstance, Image, Repository, Service, Task, TaskDefinition};
 
 pub use cache::Fresh;
-pub use clusters::{ClusterSummary, ClusterView, ServiceRow};
+pub use cluster_data::{FIRST_SCREEN, ServiceRow};
+pub use clusters::{ClusterSummary, ClusterView};
 pub use images::{ImageUse, RepositoryView};
 pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
 
 use cache::{Cache, CachePolicy};
-use clusters::ClusterData;
+use cluster_data::{ClusterData, FirstReads};
 
 /// How long the fleet reuses what it read, and the clock it measures by.
 #[derive(Clone, Debug)]
@@ -76,6 +78,9 @@ pub struct Fleet {
     budget: Arc<Semaphore>,
     clusters: Cache<Arc<Vec<crate::domain::Cluster>>>,
     cluster_data: Cache<Arc<ClusterData>>,
+    /// Partial copies of big clusters' first reads, for first screens.
+    first_reads: FirstReads,
+    instances: Cache<Arc<Vec<ContainerInstance>>>,
     tasks: Cache<Arc<Vec<Task>>>,
     services: Cache<Arc<Service>>,
     /// Task definition revisions never change: cached for a day.
@@ -111,6 +116,11 @@ impl Fleet {
             budget: Arc::new(Semaphore::new(DESCRIBE_BUDGET)),
             clusters: Cache::new(policy(live, 4), clock.clone()),
             cluster_data: Cache::new(policy(live, MAX_CLUSTERS), clock.clone()),
+            first_reads: moka::sync::Cache::builder()
+                .max_capacity(MAX_CLUSTERS)
+                .time_to_live(IDLE)
+                .build(),
+            instances: Cache::new(policy(live, MAX_CLUSTERS), clock.clone()),
             tasks: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
             services: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
             task_definitions: Cache::new(policy(task_definitions, MAX_VIEWS), clock.clone()),
@@ -131,7 +141,7 @@ impl Fleet {
         self.cluster_data
             .values()
             .iter()
-            .map(|d| d.services.len())
+            .map(|d| d.listed)
             .collect()
     }
 
@@ -140,6 +150,7 @@ impl Fleet {
         vec![
             ("clusters", self.clusters.key_count()),
             ("cluster_data", self.cluster_data.key_count()),
+            ("instances", self.instances.key_count()),
             ("services", self.services.key_count()),
             ("tasks", self.tasks.key_count()),
             ("task_definitions", self.task_definitions.key_count()),
@@ -159,6 +170,7 @@ impl Fleet {
         let prefix = format!("{cluster}/");
         self.clusters.invalidate("");
         self.cluster_data.invalidate(&prefix);
+        self.instances.invalidate(&prefix);
         self.tasks.invalidate(&prefix);
         self.services.invalidate(&prefix);
     }

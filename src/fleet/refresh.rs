@@ -96,6 +96,7 @@ impl Fleet {
         let started = self.clusters.sweep(&live)
             + self.cluster_data.sweep(&live)
             + self.services.sweep(&watched_only)
+            + self.instances.sweep(&watched_only)
             + self.tasks.sweep(&watched_only)
             + self.repositories.sweep(&slow)
             + self.images.sweep(&slow);

@@ -38,7 +38,7 @@ impl Fleet {
         // have is answered without asking AWS: a URL with made-up names
         // costs nothing and leaves nothing behind.
         if let Some(data) = self.cluster_data.peek(&format!("{cluster}/data"))
-            && !data.services.iter().any(|s| s.name == name)
+            && !data.services().any(|s| s.name == name)
         {
             return Err(AwsError::NotFound {
                 code: "ServiceNotFoundException".to_string(),

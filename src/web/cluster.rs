@@ -126,15 +126,19 @@ fn sort_rows(rows: &mut [&ServiceRow], sort: &str) {
     };
     match key {
         "name" => rows.sort_by(|a, b| a.service.name.cmp(&b.service.name)),
-        "desired" => rows.sort_by_key(|r| (r.service.desired, r.service.name.clone())),
-        "running" => rows.sort_by_key(|r| (r.service.running, r.service.name.clone())),
+        "desired" => rows.sort_by(|a, b| {
+            (a.service.desired, &a.service.name).cmp(&(b.service.desired, &b.service.name))
+        }),
+        "running" => rows.sort_by(|a, b| {
+            (a.service.running, &a.service.name).cmp(&(b.service.running, &b.service.name))
+        }),
         "event" => rows.sort_by_key(|r| r.service.last_event_at()),
         "taskdef" => rows.sort_by(|a, b| {
             a.service
                 .task_definition_short()
                 .cmp(b.service.task_definition_short())
         }),
-        // Default: problems first, then by name.
+        // Problems first, then by name (the fleet's own order).
         _ => rows.sort_by(|a, b| {
             (a.health.health, &a.service.name).cmp(&(b.health.health, &b.service.name))
         }),
@@ -154,8 +158,12 @@ pub async fn show_cluster(
     let fresh = env.fleet.cluster_view(&path.cluster).await?;
     let view = &fresh.value;
     let needle = query.q.trim().to_ascii_lowercase();
-    let mut rows: Vec<&ServiceRow> = view.rows.iter().filter(|r| matches(r, &needle)).collect();
-    sort_rows(&mut rows, &query.sort);
+    // The fleet keeps the rows problems first: the default order needs no
+    // work per request.
+    let mut rows: Vec<&ServiceRow> = view.rows().iter().filter(|r| matches(r, &needle)).collect();
+    if !matches!(query.sort.as_str(), "" | "health") {
+        sort_rows(&mut rows, &query.sort);
+    }
     let matching = rows.len();
     let pages = matching.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
@@ -188,9 +196,15 @@ pub async fn show_cluster(
         })
         .collect();
     let mut counts = HashMap::new();
-    for r in &view.rows {
+    for r in view.rows() {
         *counts.entry(r.health.health).or_insert(0) += 1;
     }
+    // A first read still describing the rest polls sooner.
+    let poll = if view.filling() {
+        Poll::Busy
+    } else {
+        Poll::Normal
+    };
     let live = ClusterLive {
         env: &env.name,
         view,
@@ -200,7 +214,7 @@ pub async fn show_cluster(
         page,
         pages,
         fresh: Freshness::of(&fresh).kept_by(&env.fleet),
-        poll: Poll::Normal.seconds(),
+        poll: poll.seconds(),
         counts,
     };
     let name = &view.cluster.name;

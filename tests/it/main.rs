@@ -27,6 +27,7 @@ mod e2e_auth;
 mod e2e_browse;
 mod e2e_logs;
 mod e2e_shell;
+mod first_screen;
 mod fleet_model;
 mod harness;
 mod logs_budget;

@@ -111,6 +111,16 @@ pub fn test_auth_config() -> AuthConfig {
 pub async fn app_state_with(sb: &SandboxHandle, store: Store, config: AuthConfig) -> AppState {
     // The dashboard as it runs in production: half of AWS's limits.
     let budget = std::sync::Arc::new(ecsdeck::aws::Budget::default());
+    app_state_with_budget(sb, store, config, budget).await
+}
+
+/// `app_state_with`, spending `budget` (tests pass one on a fake clock).
+pub async fn app_state_with_budget(
+    sb: &SandboxHandle,
+    store: Store,
+    config: AuthConfig,
+    budget: std::sync::Arc<ecsdeck::aws::Budget>,
+) -> AppState {
     let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone()).await;
     let env = ecsdeck::state::Environment::new(
         "sandbox".to_string(),
