@@ -8,7 +8,9 @@
 
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use governor::clock::Clock;
 /// The clock tests move by hand, for `BudgetClock::Fake`.
@@ -24,7 +26,8 @@ use super::quotas::{self, Quota};
 /// to the console, the CLI, deploy pipelines and anything else in the account.
 pub const DEFAULT_FRACTION: f64 = 0.5;
 
-/// The time the buckets refill on: the real monotonic clock, or a fake one
+/// The time the buckets refill on: the real monotonic clock (tokio's, so a
+/// test with paused time sees buckets refill as time jumps), or a fake one
 /// tests move by hand (`FakeRelativeClock::advance`).
 #[derive(Clone, Debug)]
 pub enum BudgetClock {

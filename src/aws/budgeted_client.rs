@@ -2,6 +2,13 @@
 //! connector takes a token from `Budget` before each request attempt is
 //! sent. The SDK calls the connector once per attempt, so its retries pay
 //! too; requests are already signed here, so the signing name is known.
+//!
+//! The attempt's timeout starts here, once the token is taken: the SDK's
+//! own operation timeouts would count the wait for the budget as time
+//! AWS took, and a refresh queued behind a big read would fail although
+//! AWS never saw it (`aws::config::timeouts` leaves them unset).
+
+use std::time::Duration;
 
 use std::sync::Arc;
 
@@ -15,6 +22,7 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
@@ -76,6 +84,12 @@ impl HttpClient for BudgetedClient {
     }
 }
 
+/// How long one attempt may take on the wire once it has its token.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest an attempt waits for a token before it fails (the budget
+/// is oversubscribed far beyond what the refresher's pacing allows).
+pub const MAX_BUDGET_WAIT: Duration = Duration::from_secs(120);
+
 #[derive(Debug)]
 struct BudgetedConnector {
     inner: SharedHttpConnector,
@@ -89,8 +103,22 @@ impl HttpConnector for BudgetedConnector {
         let budget = self.budget.clone();
         let inner = self.inner.clone();
         HttpConnectorFuture::new(async move {
-            budget.acquire_group(group).await;
-            inner.call(request).await
+            if tokio::time::timeout(MAX_BUDGET_WAIT, budget.acquire_group(group))
+                .await
+                .is_err()
+            {
+                let waited = MAX_BUDGET_WAIT.as_secs();
+                return Err(ConnectorError::user(
+                    format!("waited {waited} s for ecsdeck's AWS budget ({group}); not sent")
+                        .into(),
+                ));
+            }
+            match tokio::time::timeout(ATTEMPT_TIMEOUT, inner.call(request)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(ConnectorError::timeout(
+                    format!("AWS did not answer within {} s", ATTEMPT_TIMEOUT.as_secs()).into(),
+                )),
+            }
         })
     }
 }
@@ -243,3 +271,6 @@ mod tests {
         assert_eq!(operation(&unsigned), ("sts", ""));
     }
 }
+
+#[cfg(test)]
+mod timeout_tests;

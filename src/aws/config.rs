@@ -16,13 +16,15 @@ pub const SANDBOX_ACCOUNT_ID: &str = "123456789012";
 /// Region the sandbox pretends to be in.
 pub const SANDBOX_REGION: &str = "us-east-1";
 
-/// Timeouts: the SDK has no default operation timeout, so set every one.
+/// Timeouts of the network itself. The SDK's operation and attempt
+/// timeouts would also count the wait for the AWS budget's token, so they
+/// are left unset: `BudgetedClient` times each attempt from when it is
+/// sent (`ATTEMPT_TIMEOUT`) and bounds the wait for a token
+/// (`MAX_BUDGET_WAIT`); with three attempts an operation is bounded too.
 pub fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(3))
         .read_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(30))
         .build()
 }
 

@@ -43,16 +43,35 @@ impl Fleet {
 
     /// Images of one repository, newest push first (cached).
     pub async fn images(&self, repository: &str) -> Result<Arc<Vec<Image>>, AwsError> {
-        let aws = self.aws.clone();
-        let name = repository.to_string();
         let images = self
             .images
-            .get(repository, move || {
-                let (aws, name) = (aws.clone(), name.clone());
-                async move { aws.list_images(&name).await.map(Arc::new) }
-            })
+            .get(repository, self.images_loader(repository))
             .await?;
         Ok(images.value)
+    }
+
+    /// Images of one repository if they are in memory; otherwise `None` at
+    /// once, their first read started in the background (the repositories
+    /// page shows what is ready and fills in the rest, instead of waiting
+    /// for one DescribeImages per repository under the ECR budget).
+    pub fn images_if_ready(&self, repository: &str) -> Result<Option<Arc<Vec<Image>>>, AwsError> {
+        self.images
+            .get_or_start(repository, self.images_loader(repository))
+    }
+
+    fn images_loader(
+        &self,
+        repository: &str,
+    ) -> impl Fn() -> futures::future::BoxFuture<'static, Result<Arc<Vec<Image>>, AwsError>>
+    + Send
+    + Sync
+    + 'static {
+        let aws = self.aws.clone();
+        let name = repository.to_string();
+        move || {
+            let (aws, name) = (aws.clone(), name.clone());
+            Box::pin(async move { aws.list_images(&name).await.map(Arc::new) })
+        }
     }
 
     /// One repository with its images and, per image, the services running it.

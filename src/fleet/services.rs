@@ -75,6 +75,16 @@ impl Fleet {
         Ok(self.service(cluster, name).await?.value)
     }
 
+    /// The ARN of the service's deployment in progress, read from AWS now
+    /// (the state the action that stops it acts on).
+    pub async fn deployment_in_progress_now(
+        &self,
+        cluster: &str,
+        service: &str,
+    ) -> Result<Option<String>, AwsError> {
+        self.aws.in_progress_deployment(cluster, service).await
+    }
+
     /// The service page: the service, its tasks and its task definition.
     pub async fn service_view(
         &self,

@@ -18,7 +18,10 @@ use crate::web::urls;
 
 pub struct RepoRow {
     pub repository: Repository,
+    /// The image count; `None` while it is being read.
     pub images: Option<usize>,
+    /// Why the images could not be read.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -55,21 +58,30 @@ pub async fn list_repositories(
 ) -> Result<Response, AppError> {
     let fleet = &env.fleet;
     let repos = fleet.repositories().await?;
-    let counts = futures::future::join_all(repos.value.iter().map(|r| fleet.images(&r.name))).await;
-    let rows = repos
+    // Counts show as they arrive: a repository whose images are not in
+    // memory yet is read in the background and the region polls sooner.
+    let rows: Vec<RepoRow> = repos
         .value
         .iter()
-        .zip(counts)
-        .map(|(r, images)| RepoRow {
-            repository: r.clone(),
-            images: images.ok().map(|i| i.len()),
+        .map(|r| {
+            let images = fleet.images_if_ready(&r.name);
+            RepoRow {
+                repository: r.clone(),
+                images: images
+                    .as_ref()
+                    .ok()
+                    .and_then(|i| i.as_ref())
+                    .map(|i| i.len()),
+                error: images.err().map(|e| e.to_string()),
+            }
         })
         .collect();
+    let reading = rows.iter().any(|r| r.images.is_none() && r.error.is_none());
     let live = RepositoriesLive {
         env: &env.name,
         rows,
         fresh: Freshness::of(&repos),
-        poll: Poll::Slow.seconds(),
+        poll: if reading { Poll::Busy } else { Poll::Slow }.seconds(),
     };
     page_or_live(htmx, live, |live| RepositoriesPage {
         shell: Shell::for_env(&env, Some(&user), "Images")

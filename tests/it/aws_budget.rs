@@ -160,11 +160,22 @@ async fn sdk_calls_beyond_the_burst_wait_and_writes_do_not_queue_behind_them() {
 /// `(service, Operation)` for every `self.ecs.x()`, `self.ecr.x()` and
 /// `self.logs.x()` call in `src/aws/`.
 fn operations_in_src_aws() -> Vec<(&'static str, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
     let mut ops = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
+    for file in files {
         // Without whitespace, so `self\n    .ecs\n    .list_tasks()` matches.
-        let text: String = std::fs::read_to_string(entry.unwrap().path())
+        let text: String = std::fs::read_to_string(file)
             .unwrap()
             .split_whitespace()
             .collect();

@@ -60,13 +60,20 @@ async fn cluster_page_calls_scale_with_the_batch_sizes() {
         .await;
         assert!(describe <= described, "S={services}");
         if services <= 100 {
-            assert_eq!(describe, described, "S={services}: one screen is read whole");
+            assert_eq!(
+                describe, described,
+                "S={services}: one screen is read whole"
+            );
         }
         // Reads of the whole copy are cached from here on.
-        let page = poll_until("the whole copy in memory", Duration::from_secs(30), || async {
-            let p = viewer.get("/sandbox/clusters/bench").await;
-            (!p.exists("p.filling")).then_some(p)
-        })
+        let page = poll_until(
+            "the whole copy in memory",
+            Duration::from_secs(30),
+            || async {
+                let p = viewer.get("/sandbox/clusters/bench").await;
+                (!p.exists("p.filling")).then_some(p)
+            },
+        )
         .await;
         // The page shows every service (paginated at 100 rows) and the total.
         let shown = page.count("tr[data-service]");

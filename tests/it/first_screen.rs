@@ -37,7 +37,11 @@ async fn a_big_clusters_first_screen_comes_before_the_rest_is_described() {
         100,
         "the first screen has the first page of rows"
     );
-    assert_eq!(page.texts(".cards .card .value")[0], "600", "the count comes from ListServices");
+    assert_eq!(
+        page.texts(".cards .card .value")[0],
+        "600",
+        "the count comes from ListServices"
+    );
     let notice = page.texts("p.filling").join(" ");
     assert!(notice.contains("of 600 services described"), "{notice}");
     let described = calls(&sandbox_stats(&sb).await, "ecs:DescribeServices");
@@ -54,11 +58,15 @@ async fn a_big_clusters_first_screen_comes_before_the_rest_is_described() {
     // The budget refills (a burst's worth each time the test moves the
     // clock): the rest of the cluster arrives and the live region shows
     // it, without the notice.
-    let full = poll_until("the whole cluster described", Duration::from_secs(30), || async {
-        clock.advance(Duration::from_secs(5));
-        let p = viewer.get_htmx("/sandbox/clusters/big?page=6").await;
-        (!p.exists("p.filling") && p.count("tbody tr[data-service]") == 100).then_some(p)
-    })
+    let full = poll_until(
+        "the whole cluster described",
+        Duration::from_secs(30),
+        || async {
+            clock.advance(Duration::from_secs(5));
+            let p = viewer.get_htmx("/sandbox/clusters/big?page=6").await;
+            (!p.exists("p.filling") && p.count("tbody tr[data-service]") == 100).then_some(p)
+        },
+    )
     .await;
     assert!(full.texts("nav.pager span")[0].contains("rows 501–600 of 600"));
     assert_eq!(calls(&sandbox_stats(&sb).await, "ecs:DescribeServices"), 60);
@@ -68,7 +76,11 @@ async fn a_big_clusters_first_screen_comes_before_the_rest_is_described() {
 async fn a_cluster_of_one_screen_is_read_whole_first() {
     let sb = start_sandbox(SandboxConfig::one_cluster("small", 80, 1)).await;
     let app = TestApp::on(&sb).await;
-    let page = app.session("viewer").await.ok("/sandbox/clusters/small").await;
+    let page = app
+        .session("viewer")
+        .await
+        .ok("/sandbox/clusters/small")
+        .await;
     assert_eq!(page.count("tbody tr[data-service]"), 80);
     assert!(!page.exists("p.filling"));
     assert_eq!(

@@ -195,8 +195,10 @@ async fn a_service_tail_merges_its_tasks_streams() {
     let url = "/sandbox/logs/tail?service=acme-production%2Facme-production&container=acme-app-production&filter=TAILME";
     let resp = open(&client, url).await;
     let hub = state.environments[0].tail.clone();
+    // A poller per running task's stream (acme-production runs one task;
+    // its stopped tasks' streams are in the page's history, not the tail).
     poll_until("a poller per task stream", WAIT, || async {
-        (hub.active() >= 2).then_some(())
+        (hub.active() >= 1).then_some(())
     })
     .await;
     let sdk = sdk(&sb).await;
@@ -222,4 +224,69 @@ async fn a_service_tail_merges_its_tasks_streams() {
     assert!(seen.contains("<mark>TAILME</mark> now"), "{seen}");
     assert!(!seen.contains("skip me"), "the filter applies to the tail");
     assert!(seen.contains(&format!(">{} acme-app-production</span>", &id[..8])));
+}
+
+#[tokio::test]
+async fn a_service_tail_follows_running_tasks_only() {
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 0.0001)).await;
+    let sdk = sdk(&sb).await;
+    let (cluster, service) = ("websight-cms", "nginx");
+    let running = |sdk: &Sdk| {
+        let ecs = sdk.ecs.clone();
+        async move {
+            ecs.list_tasks()
+                .cluster(cluster)
+                .service_name(service)
+                .send()
+                .await
+                .unwrap()
+                .task_arns()
+                .to_vec()
+        }
+    };
+    let before = running(&sdk).await;
+    assert!(before.len() >= 2, "{before:?}");
+    sdk.ecs
+        .stop_task()
+        .cluster(cluster)
+        .task(&before[0])
+        .send()
+        .await
+        .unwrap();
+    let now = running(&sdk).await;
+    assert_eq!(now.len(), before.len() - 1);
+
+    let state = app_state(&sb).await;
+    let hub = state.environments[0].tail.clone();
+    let app = TestApp::new(state);
+    let viewer = app.session("viewer").await;
+    // The view's history covers the stopped task's stream too.
+    let streams = app.state.environments[0]
+        .fleet
+        .service_log_streams(cluster, service, "nginx")
+        .await
+        .unwrap();
+    let stopped_id = before[0].rsplit('/').next().unwrap();
+    assert!(
+        streams
+            .iter()
+            .any(|s| s.task_id == stopped_id && !s.running),
+        "{streams:?}"
+    );
+    assert_eq!(streams.len(), before.len());
+    let resp = app
+        .respond(viewer.request(
+            "GET",
+            "/sandbox/logs/tail?service=websight-cms%2Fnginx&container=nginx",
+            &[],
+            String::new(),
+        ))
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        hub.following("viewer"),
+        now.len(),
+        "one slot per running task's stream, none for the stopped one"
+    );
+    drop(resp);
 }

@@ -176,23 +176,9 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
     {
-        let loader: Loader<V> = Arc::new(move || load().boxed());
-        let slot = self.slots.get_with_by_ref(key, || {
-            Arc::new(Mutex::new(Slot {
-                value: None,
-                failed: None,
-                missing: None,
-                loading: None,
-                loader: loader.clone(),
-                read_at: 0,
-                started_at: 0,
-                took: Duration::ZERO,
-            }))
-        });
+        let slot = self.slot(key, load);
         let pending = {
             let mut s = lock(&slot);
-            // The newest reader's loader is the one refreshes use.
-            s.loader = loader;
             s.read_at = self.clock.now_ms();
             if let Some((at, as_of, v)) = &s.value {
                 let fresh = Fresh {
@@ -221,6 +207,59 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             as_of,
             stale_because: None,
         })
+    }
+
+    /// The value for `key` if a copy exists (starting a background refresh
+    /// when it is old); otherwise `None` at once, having started its first
+    /// load in the background (or joined the one in flight), or the error
+    /// a recent load ended with. For pages that show what is ready and fill
+    /// in the rest.
+    pub fn get_or_start<F, Fut>(&self, key: &str, load: F) -> Result<Option<V>, AwsError>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
+    {
+        let slot = self.slot(key, load);
+        let mut s = lock(&slot);
+        s.read_at = self.clock.now_ms();
+        if let Some((at, _, v)) = &s.value {
+            let (at, v) = (*at, v.clone());
+            if self.is_old(at, s.due_after(self.policy.refresh_after)) {
+                drop(self.start_load(&slot, &mut s));
+            }
+            return Ok(Some(v));
+        }
+        if let Some((at, e)) = &s.missing
+            && !self.is_old(*at, self.policy.refresh_after)
+        {
+            return Err(e.clone());
+        }
+        drop(self.start_load(&slot, &mut s));
+        Ok(None)
+    }
+
+    /// The slot of `key`, made with `load` as its loader if new; the
+    /// newest reader's loader is the one refreshes use.
+    fn slot<F, Fut>(&self, key: &str, load: F) -> SlotRef<V>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
+    {
+        let loader: Loader<V> = Arc::new(move || load().boxed());
+        let slot = self.slots.get_with_by_ref(key, || {
+            Arc::new(Mutex::new(Slot {
+                value: None,
+                failed: None,
+                missing: None,
+                loading: None,
+                loader: loader.clone(),
+                read_at: 0,
+                started_at: 0,
+                took: Duration::ZERO,
+            }))
+        });
+        lock(&slot).loader = loader;
+        slot
     }
 
     /// Starts (or joins) the load of `slot`; the load runs to its end on

@@ -155,8 +155,8 @@ pub async fn stop_deployment(
     let (cluster_info, current) = ctx.service_now().await?;
     let Some(deployment) = ctx
         .env
-        .aws
-        .in_progress_deployment(&cluster_info.name, &current.name)
+        .fleet
+        .deployment_in_progress_now(&cluster_info.name, &current.name)
         .await?
     else {
         return Err(invalid(format!(

@@ -50,6 +50,10 @@ pub struct ResolvedView {
     pub title: String,
     /// The service's tasks had no awslogs stream for the container.
     pub no_streams: bool,
+    /// The streams a live tail follows: a service's running tasks' (a
+    /// stopped task writes no more lines, so it takes no tail slot and no
+    /// poller), every named stream otherwise.
+    pub live: Vec<String>,
 }
 
 /// Resolves streams (from the task definitions for `service=`) and range.
@@ -77,6 +81,11 @@ pub async fn resolve(env: &Environment, params: &LogParams) -> Result<ResolvedVi
             terms,
             title: format!("{service} · {container}"),
             no_streams: streams.is_empty(),
+            live: streams
+                .iter()
+                .filter(|s| s.running)
+                .map(|s| s.stream.clone())
+                .collect(),
         });
     }
     let title = match params.streams.as_slice() {
@@ -96,5 +105,6 @@ pub async fn resolve(env: &Environment, params: &LogParams) -> Result<ResolvedVi
         terms,
         title,
         no_streams: false,
+        live: params.streams.clone(),
     })
 }

@@ -74,11 +74,10 @@ pub async fn tail_logs(
     let after = resumed.or(params.after_ms).map(Timestamp::from_millis);
     let pass = env
         .tail
-        .admit(&user.name, &resolved.view.group, &resolved.view.streams)
+        .admit(&user.name, &resolved.view.group, &resolved.live)
         .map_err(|r| AppError::TooManyRequests(r.to_string()))?;
     let subs: Vec<_> = resolved
-        .view
-        .streams
+        .live
         .iter()
         .map(|s| items(env.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();

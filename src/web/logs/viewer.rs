@@ -71,6 +71,7 @@ pub async fn show_viewer(
         terms,
         title,
         no_streams,
+        live: live_streams,
     } = resolved;
     let recent = if no_streams {
         Arc::new(Recent::default())
@@ -96,7 +97,7 @@ pub async fn show_viewer(
         view.end_ms.is_none() && !no_streams && (view.pattern.is_empty() || terms.is_some());
     // A tail the caps would refuse is not offered: the page says why.
     let refused = if can_tail {
-        env.tail.check(&user.name, &view.group, &view.streams).err()
+        env.tail.check(&user.name, &view.group, &live_streams).err()
     } else {
         None
     };
