@@ -49,13 +49,14 @@ impl Table {
 
 /// The first screen's critical path: the fewest sequential round trips
 /// (ListClusters, DescribeClusters, ⌈services/100⌉ ListServices pages one
-/// after another, then the first screen's ten DescribeServices batches in
-/// parallel) times the latency, or the token bucket's bound for the calls
+/// after another, the first screen's ten DescribeServices batches in
+/// parallel, then DescribeTaskDefinition for its images column) times the
+/// latency, or the token bucket's bound for the calls
 /// the first screen needs (those beyond ecsdeck's burst at its rate),
 /// whichever is longer.
 pub fn cold(table: &mut Table, wall: Duration, stats: &Stats, budget: &[GroupUsage]) {
     let lists = SERVICES.div_ceil(100);
-    let trips = 2 + lists + 1;
+    let trips = 2 + lists + 2;
     let latency_path = Duration::from_millis(trips as u64 * LATENCY_MS);
     let needed = (lists + ecsdeck::fleet::FIRST_SCREEN.min(SERVICES).div_ceil(10)) as u64;
     let bucket_path = bucket_bound(budget, "ecs:service-read", needed);

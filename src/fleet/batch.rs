@@ -9,8 +9,9 @@ use tokio::sync::Semaphore;
 use crate::aws::AwsError;
 use crate::domain::Failure;
 
-/// How many describe batches one page may run at once.
-pub(super) const PER_REQUEST: usize = 8;
+/// How many describe batches one page may run at once: a first screen's
+/// ten batches (100 services) go out in one round trip.
+pub(super) const PER_REQUEST: usize = 10;
 
 /// Splits `ids` into chunks of `size`, describes them concurrently (at
 /// most `PER_REQUEST` per call here and `budget` permits across every
