@@ -22,6 +22,7 @@ mod browse_images;
 mod browse_pages;
 mod browser;
 mod code_rules;
+mod demo_store;
 mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
