@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::Clock;
 use super::alb::{AlbConfig, AlbVerifier};
+use super::gate::VerifyGate;
 use super::limiter::{LoginLimiter, LoginLimits};
 use crate::store::Store;
 
@@ -79,6 +80,8 @@ pub struct AuthState {
     pub store: Store,
     pub config: Arc<AuthConfig>,
     pub limiter: Arc<LoginLimiter>,
+    /// Bounds the password verifications running at once.
+    pub verify_gate: Arc<VerifyGate>,
     pub alb: Option<Arc<AlbVerifier>>,
 }
 
@@ -94,6 +97,7 @@ impl AuthState {
         Ok(Self {
             store,
             limiter: Arc::new(LoginLimiter::new(config.limits, config.clock.clone())),
+            verify_gate: Arc::new(VerifyGate::new(config.limits.max_verifying)),
             config: Arc::new(config),
             alb,
         })

@@ -21,6 +21,7 @@ pub mod alb;
 mod config;
 pub mod csrf;
 mod current;
+mod gate;
 mod guard;
 mod limiter;
 pub mod password;
@@ -42,8 +43,9 @@ pub use access::Access;
 pub use alb::AlbConfig;
 pub use config::{AuthConfig, AuthMode, AuthState};
 pub use current::CurrentUser;
+pub use gate::{VerifyGate, VerifyPermit, VerifyStats};
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};
-pub use limiter::LoginLimits;
+pub use limiter::{Limited, LoginLimiter, LoginLimits};
 pub use role::Role;
 
 use crate::state::AppState;

@@ -217,7 +217,7 @@ async fn a_deleted_session_is_not_saved_back(backend: Backend) {
     assert_eq!(loaded.data["csrf"], json!("changed"));
 }
 
-fn ecsdeck(args: &[&str], stdin: Option<&str>) -> (bool, String) {
+pub fn ecsdeck(args: &[&str], stdin: Option<&str>) -> (bool, String) {
     // ECSDECK_TEST_BIN: a copy of the binary, where several worktrees share
     // one target directory and may overwrite it.
     let bin = std::env::var("ECSDECK_TEST_BIN")
@@ -275,7 +275,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "operator",
             "--password-stdin",
         ],
-        Some("s3cret pass\n"),
+        Some("s3cret pass phrase\n"),
     );
     assert!(ok, "{out}");
     let (ok, out) = run(
@@ -287,7 +287,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "admin",
             "--password-stdin",
         ],
-        Some("other\n"),
+        Some("another pass phrase\n"),
     );
     assert!(!ok && out.contains("exists"), "{out}");
     let (ok, out) = run(&["user", "list"], None);
@@ -299,7 +299,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
     assert!(ok, "{out}");
     let (ok, out) = run(
         &["user", "set-password", "carol", "--password-stdin"],
-        Some("new pass\r\n"),
+        Some("new pass phrase\r\n"),
     );
     assert!(ok, "{out}");
     let opened = match backend {
@@ -312,7 +312,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
     assert_eq!(carol.role, "admin");
     assert!(carol.password_hash.starts_with("$argon2id$"));
     assert!(
-        ecsdeck::auth::password::verify_password("new pass", &carol.password_hash),
+        ecsdeck::auth::password::verify_password("new pass phrase", &carol.password_hash),
         "newline stripped"
     );
     let (ok, out) = run(
@@ -324,7 +324,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "viewer",
             "--password-stdin",
         ],
-        Some("pw12\n"),
+        Some("long enough pw12\n"),
     );
     assert!(!ok && out.contains("invalid user name"), "{out}");
     let (ok, out) = run(&["user", "remove", "carol"], None);

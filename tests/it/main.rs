@@ -13,6 +13,8 @@ mod auth_actions;
 mod auth_alb;
 mod auth_csrf;
 mod auth_login;
+mod auth_login_limits;
+mod auth_passwords;
 mod auth_routes;
 mod auth_sessions;
 mod auth_store;
