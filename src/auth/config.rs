@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::Clock;
 use super::alb::{AlbConfig, AlbVerifier};
+use super::audit_limit::{DeniedAuditLimiter, DeniedAuditLimits};
 use super::gate::VerifyGate;
 use super::limiter::{LoginLimiter, LoginLimits};
 use crate::store::Store;
@@ -33,6 +34,8 @@ pub struct AuthConfig {
     /// run of characters); empty means everywhere. Admins act everywhere.
     pub operator_scope: Vec<String>,
     pub limits: LoginLimits,
+    /// How many refusals per user are written to the audit trail.
+    pub denied_audit: DeniedAuditLimits,
     /// Take the client address from the last `X-Forwarded-For` entry (behind
     /// a load balancer) instead of the socket.
     pub trust_forwarded_for: bool,
@@ -48,6 +51,7 @@ impl Default for AuthConfig {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             operator_scope: Vec::new(),
             limits: LoginLimits::default(),
+            denied_audit: DeniedAuditLimits::default(),
             trust_forwarded_for: false,
             clock: Clock::system(),
         }
@@ -82,6 +86,8 @@ pub struct AuthState {
     pub limiter: Arc<LoginLimiter>,
     /// Bounds the password verifications running at once.
     pub verify_gate: Arc<VerifyGate>,
+    /// Bounds the `denied` audit rows each user causes.
+    pub denied_audit: Arc<DeniedAuditLimiter>,
     pub alb: Option<Arc<AlbVerifier>>,
 }
 
@@ -98,6 +104,10 @@ impl AuthState {
             store,
             limiter: Arc::new(LoginLimiter::new(config.limits, config.clock.clone())),
             verify_gate: Arc::new(VerifyGate::new(config.limits.max_verifying)),
+            denied_audit: Arc::new(DeniedAuditLimiter::new(
+                config.denied_audit,
+                config.clock.clone(),
+            )),
             config: Arc::new(config),
             alb,
         })

@@ -18,6 +18,7 @@
 
 mod access;
 pub mod alb;
+mod audit_limit;
 mod config;
 pub mod csrf;
 mod current;
@@ -41,6 +42,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use crate::clock::Clock;
 pub use access::Access;
 pub use alb::AlbConfig;
+pub use audit_limit::{
+    DeniedAudit, DeniedAuditLimiter, DeniedAuditLimits, FIELD_MAX, TRUNCATED, clip,
+};
 pub use config::{AuthConfig, AuthMode, AuthState};
 pub use current::CurrentUser;
 pub use gate::{VerifyGate, VerifyPermit, VerifyStats};

@@ -55,6 +55,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             Some(dir)
         }
     };
+    let settings = args.web.settings()?;
     let mut config = web.auth.to_config()?;
     config.secure_cookies = false; // the demo serves plain HTTP
     let auth = super::serve::open_auth(&web, config).await?;
@@ -69,7 +70,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         AwsClients::new(&sdk, budget),
     )
     .with_tail_limits(args.web.tail.limits());
-    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
+    let state = AppState::new(settings, vec![env], auth);
     state.start_refreshers();
     let listener = super::serve::bind(args.web.bind).await?;
     let url = format!("http://{}/", listener.local_addr()?);
@@ -80,7 +81,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     println!("  sign in as:       admin, operator or viewer, password {DEMO_PASSWORD}");
     println!("Press Ctrl-C to stop.");
-    super::listen(listener, crate::app(state)).await?;
+    super::listen(listener, state).await?;
     sb.shutdown().await;
     if let Some(dir) = temp_dir {
         let _ = std::fs::remove_dir_all(dir);

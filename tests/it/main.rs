@@ -45,5 +45,6 @@ mod sandbox_logs_filter;
 mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
 mod sandbox_wire;
+mod web_limits;
 mod web_rejections;
 mod web_shell;
