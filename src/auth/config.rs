@@ -30,6 +30,9 @@ pub struct AuthConfig {
     pub idle_timeout: Duration,
     /// A session ends this long after sign-in, used or not.
     pub absolute_timeout: Duration,
+    /// How often an answer that lasts (the live tail) checks its session
+    /// and user again; it ends once they are gone or changed.
+    pub recheck_every: Duration,
     /// Where operators may act, as `ENV/CLUSTER` patterns (`*` matches any
     /// run of characters); empty means everywhere. Admins act everywhere.
     pub operator_scope: Vec<String>,
@@ -49,6 +52,7 @@ impl Default for AuthConfig {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            recheck_every: Duration::from_secs(30),
             operator_scope: Vec::new(),
             limits: LoginLimits::default(),
             denied_audit: DeniedAuditLimits::default(),

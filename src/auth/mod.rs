@@ -26,6 +26,7 @@ mod gate;
 mod guard;
 mod limiter;
 pub mod password;
+mod recheck;
 mod role;
 pub mod session;
 
@@ -50,6 +51,7 @@ pub use current::CurrentUser;
 pub use gate::{VerifyGate, VerifyPermit, VerifyStats};
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};
 pub use limiter::{Limited, LoginLimiter, LoginLimits};
+pub use recheck::{Ended, still_signed_in};
 pub use role::Role;
 
 use crate::state::AppState;

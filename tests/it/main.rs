@@ -35,6 +35,7 @@ mod harness;
 mod logs_budget;
 mod logs_download;
 mod logs_tail;
+mod logs_tail_end;
 mod logs_viewer;
 mod sandbox_ecr_images;
 mod sandbox_ecs_deployments;
