@@ -229,7 +229,7 @@ pub fn app(state: AppState) -> Router {
         let handler = if spec.streaming {
             handler
         } else {
-            handler.route_layer(timeout.clone())
+            handler.route_layer(timeout)
         };
         router = router.route(spec.path, handler);
     }

@@ -145,7 +145,7 @@ async fn a_client_request_id_is_kept_only_when_valid() {
         let page = viewer
             .post_raw(SCALE, &[("x-request-id", bad)], &fields)
             .await;
-        assert!(uuid::Uuid::parse_str(&page.header("x-request-id")).is_ok());
+        assert!(uuid::Uuid::parse_str(page.header("x-request-id")).is_ok());
     }
     let good = "client-id_1.2";
     let page = viewer
