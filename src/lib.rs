@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod glob;
 mod routes;
 pub mod sandbox;
+pub mod server;
 pub mod state;
 pub mod store;
 pub mod telemetry;

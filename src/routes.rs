@@ -5,13 +5,17 @@
 //! route added without a decision does not compile, and one added with a
 //! decision is tested automatically.
 
+use std::convert::Infallible;
+
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodRouter, any, get, post};
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -37,6 +41,9 @@ pub struct RouteSpec {
     /// The action its POST performs (the name the guard audits a refusal
     /// under); `None` for pages.
     pub action: Option<Action>,
+    /// The answer streams for as long as the client reads it (the live
+    /// tail, log downloads): exempt from the request timeout.
+    pub streaming: bool,
     handler: MethodRouter<AppState>,
 }
 
@@ -51,6 +58,7 @@ fn row(
         methods,
         access,
         action: None,
+        streaming: false,
         handler,
     }
 }
@@ -59,6 +67,12 @@ impl RouteSpec {
     /// This row's POST performs `action`.
     fn acting(mut self, action: Action) -> Self {
         self.action = Some(action);
+        self
+    }
+
+    /// This row's answer streams (no request timeout).
+    fn streaming(mut self) -> Self {
+        self.streaming = true;
         self
     }
 }
@@ -165,13 +179,14 @@ pub fn route_table() -> Vec<RouteSpec> {
             get(images::show_repository),
         ),
         row("/{env}/logs", GET, Viewer, get(logs::show_logs)),
-        row("/{env}/logs/tail", GET, Viewer, get(logs::tail::tail_logs)),
+        row("/{env}/logs/tail", GET, Viewer, get(logs::tail::tail_logs)).streaming(),
         row(
             "/{env}/logs/download",
             GET,
             Viewer,
             get(logs::download::download_logs),
-        ),
+        )
+        .streaming(),
         row("/audit", GET, Viewer, get(audit::show_audit)),
         row("/admin/users", GET, Admin, get(users::list_users)),
         row(
@@ -202,23 +217,33 @@ pub fn app(state: AppState) -> Router {
             auth::require_access,
         )
     };
+    let timeout = TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        state.settings.server.request_timeout,
+    );
     let mut router = Router::new();
     for spec in route_table() {
-        // Every row runs behind the guard for its access decision.
-        router = router.route(
-            spec.path,
-            spec.handler.route_layer(guard(spec.access, spec.action)),
-        );
+        // Every row runs behind the guard for its access decision, and
+        // within the request timeout unless it streams.
+        let handler = spec.handler.route_layer(guard(spec.access, spec.action));
+        let handler = if spec.streaming {
+            handler
+        } else {
+            handler.route_layer(timeout)
+        };
+        router = router.route(spec.path, handler);
     }
     router
         .fallback_service(
             any(error_page::not_found)
-                .layer(guard(auth::FALLBACK_ACCESS, None))
+                .layer::<_, Infallible>(guard(auth::FALLBACK_ACCESS, None))
+                .layer::<_, Infallible>(timeout)
                 .with_state(state.clone()),
         )
         .layer(from_fn_with_state(state.clone(), error_page::render_errors))
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn(headers::valid_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())

@@ -51,6 +51,30 @@ impl Environment {
     }
 }
 
+/// Tells long-lived responses (live tails) that the server is stopping, so
+/// they end instead of holding the graceful shutdown open.
+#[derive(Clone, Debug)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Shutdown {
+    /// Starts the shutdown (`server::serve_until` does, on its signal).
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Resolves once the shutdown has started.
+    pub async fn started(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|started| *started).await;
+    }
+}
+
 /// Settings that shape behaviour, fixed at start-up.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -61,6 +85,8 @@ pub struct Settings {
     /// Globs (`env/cluster` or `cluster`) of clusters whose actions need the
     /// service name typed to confirm.
     pub protected_clusters: Vec<String>,
+    /// Timeouts and the connection cap of the dashboard's server.
+    pub server: crate::server::ServerLimits,
 }
 
 impl Default for Settings {
@@ -69,6 +95,7 @@ impl Default for Settings {
             read_only: false,
             scale_ceiling: 100,
             protected_clusters: Vec::new(),
+            server: crate::server::ServerLimits::default(),
         }
     }
 }
@@ -79,6 +106,8 @@ pub struct AppState {
     pub environments: Arc<Vec<Environment>>,
     /// Sign-in, sessions and roles; holds the state store.
     pub auth: AuthState,
+    /// Triggered when the server stops: live tails end.
+    pub shutdown: Shutdown,
 }
 
 impl AppState {
@@ -87,6 +116,7 @@ impl AppState {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
             auth,
+            shutdown: Shutdown::default(),
         }
     }
 

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use super::Clock;
 use super::alb::{AlbConfig, AlbVerifier};
+use super::audit_limit::{DeniedAuditLimiter, DeniedAuditLimits};
+use super::gate::VerifyGate;
 use super::limiter::{LoginLimiter, LoginLimits};
 use crate::store::Store;
 
@@ -28,10 +30,15 @@ pub struct AuthConfig {
     pub idle_timeout: Duration,
     /// A session ends this long after sign-in, used or not.
     pub absolute_timeout: Duration,
+    /// How often an answer that lasts (the live tail) checks its session
+    /// and user again; it ends once they are gone or changed.
+    pub recheck_every: Duration,
     /// Where operators may act, as `ENV/CLUSTER` patterns (`*` matches any
     /// run of characters); empty means everywhere. Admins act everywhere.
     pub operator_scope: Vec<String>,
     pub limits: LoginLimits,
+    /// How many refusals per user are written to the audit trail.
+    pub denied_audit: DeniedAuditLimits,
     /// Take the client address from the last `X-Forwarded-For` entry (behind
     /// a load balancer) instead of the socket.
     pub trust_forwarded_for: bool,
@@ -45,8 +52,10 @@ impl Default for AuthConfig {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            recheck_every: Duration::from_secs(30),
             operator_scope: Vec::new(),
             limits: LoginLimits::default(),
+            denied_audit: DeniedAuditLimits::default(),
             trust_forwarded_for: false,
             clock: Clock::system(),
         }
@@ -79,6 +88,10 @@ pub struct AuthState {
     pub store: Store,
     pub config: Arc<AuthConfig>,
     pub limiter: Arc<LoginLimiter>,
+    /// Bounds the password verifications running at once.
+    pub verify_gate: Arc<VerifyGate>,
+    /// Bounds the `denied` audit rows each user causes.
+    pub denied_audit: Arc<DeniedAuditLimiter>,
     pub alb: Option<Arc<AlbVerifier>>,
 }
 
@@ -94,6 +107,11 @@ impl AuthState {
         Ok(Self {
             store,
             limiter: Arc::new(LoginLimiter::new(config.limits, config.clock.clone())),
+            verify_gate: Arc::new(VerifyGate::new(config.limits.max_verifying)),
+            denied_audit: Arc::new(DeniedAuditLimiter::new(
+                config.denied_audit,
+                config.clock.clone(),
+            )),
             config: Arc::new(config),
             alb,
         })

@@ -5,10 +5,12 @@
 
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
+use super::audit_limit::{DeniedAudit, FIELDS_MAX, clip};
 use super::csrf::{buffer_form, is_cross_site, is_unsafe, submitted_token, tokens_match};
 use super::session::{CSRF_KEY, Resolved, resolve};
 use super::{Access, AuthMode, CurrentUser, Role, client_addr, sign_in_redirect};
@@ -63,37 +65,65 @@ struct Refusal {
     fields: Vec<(String, String)>,
 }
 
-/// 403, and for a signed-in user's refused action an audit record `denied`.
+/// 403, and for a signed-in user's refused action an audit record `denied`
+/// (at most `DeniedAuditLimits::per_user` a window, fields clipped).
 async fn deny(state: &AppState, a: &Refusal, why: &str, message: String) -> Response {
     if let Some(u) = &a.user
         && let Some(action) = a.action
     {
-        let params: serde_json::Map<String, serde_json::Value> = a
-            .fields
-            .iter()
-            .filter(|(k, _)| k != "csrf_token")
-            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-            .collect();
-        let rec = AuditRecord {
-            user: u.name.clone(),
-            role: u.role.to_string(),
-            client_addr: u.client_addr.clone(),
-            env: a.env.clone(),
-            cluster: a.cluster.clone(),
-            target: a.target.clone(),
-            action: action.as_str().to_string(),
-            params: serde_json::Value::Object(params),
-            request_id: a.request_id.clone(),
-            ..Default::default()
-        };
-        if let Err(e) = state.store().audit_denied(&rec, why, &message).await {
-            tracing::error!(error = %e, "cannot audit a refused action");
+        match state.auth.denied_audit.admit(&u.name) {
+            DeniedAudit::Write => write_denied(state, u, action, a, why, &message).await,
+            DeniedAudit::SkipFirst => tracing::warn!(
+                user = %u.name,
+                "refused actions of this user are no longer audited for a while: too many"
+            ),
+            DeniedAudit::Skip => {}
         }
     }
     let mut resp = AppError::Forbidden(message).into_response();
     if let Some(u) = &a.user {
         resp.extensions_mut().insert(u.clone());
     }
+    resp
+}
+
+async fn write_denied(
+    state: &AppState,
+    u: &CurrentUser,
+    action: Action,
+    a: &Refusal,
+    why: &str,
+    message: &str,
+) {
+    let params: serde_json::Map<String, serde_json::Value> = a
+        .fields
+        .iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .take(FIELDS_MAX)
+        .map(|(k, v)| (clip(k), serde_json::Value::String(clip(v))))
+        .collect();
+    let rec = AuditRecord {
+        user: u.name.clone(),
+        role: u.role.to_string(),
+        client_addr: clip(&u.client_addr),
+        env: clip(&a.env),
+        cluster: clip(&a.cluster),
+        target: clip(&a.target),
+        action: action.as_str().to_string(),
+        params: serde_json::Value::Object(params),
+        request_id: a.request_id.clone(),
+        ..Default::default()
+    };
+    if let Err(e) = state.store().audit_denied(&rec, why, message).await {
+        tracing::error!(error = %e, "cannot audit a refused action");
+    }
+}
+
+/// Pages for a signed-in user are not kept by browsers or proxies.
+fn no_store(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     resp
 }
 
@@ -170,7 +200,7 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
                 "Your role ({}) may not do this; it needs {}.",
                 u.role, guard.access
             );
-            return deny(state, &refusal, "role", message).await;
+            return no_store(deny(state, &refusal, "role", message).await);
         }
         if unsafe_method
             && u.role == Role::Operator
@@ -185,7 +215,7 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
                 "Operators may not change cluster {} in {}.",
                 refusal.cluster, refusal.env
             );
-            return deny(state, &refusal, "scope", message).await;
+            return no_store(deny(state, &refusal, "scope", message).await);
         }
     }
     if unsafe_method {
@@ -195,7 +225,12 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
         };
         let given = submitted_token(req.headers(), &refusal.fields).unwrap_or("");
         if !tokens_match(&expected, given) {
-            return deny(state, &refusal, "csrf", CSRF_MESSAGE.to_string()).await;
+            let resp = deny(state, &refusal, "csrf", CSRF_MESSAGE.to_string()).await;
+            return if refusal.user.is_some() {
+                no_store(resp)
+            } else {
+                resp
+            };
         }
     }
     let mut req = req;
@@ -205,6 +240,7 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
     let mut resp = next.run(req).await;
     if let Some(u) = user {
         resp.extensions_mut().insert(u);
+        resp = no_store(resp);
     }
     resp
 }

@@ -18,12 +18,15 @@
 
 mod access;
 pub mod alb;
+mod audit_limit;
 mod config;
 pub mod csrf;
 mod current;
+mod gate;
 mod guard;
 mod limiter;
 pub mod password;
+mod recheck;
 mod role;
 pub mod session;
 
@@ -40,10 +43,15 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use crate::clock::Clock;
 pub use access::Access;
 pub use alb::AlbConfig;
+pub use audit_limit::{
+    DeniedAudit, DeniedAuditLimiter, DeniedAuditLimits, FIELD_MAX, TRUNCATED, clip,
+};
 pub use config::{AuthConfig, AuthMode, AuthState};
 pub use current::CurrentUser;
+pub use gate::{VerifyGate, VerifyPermit, VerifyStats};
 pub use guard::{FALLBACK_ACCESS, Guard, require_access};
-pub use limiter::LoginLimits;
+pub use limiter::{Limited, LoginLimiter, LoginLimits};
+pub use recheck::{Ended, still_signed_in};
 pub use role::Role;
 
 use crate::state::AppState;

@@ -37,18 +37,17 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("ecsdeck-no-such-user").unwrap_or_default())
 }
 
-/// Verifies on a blocking thread. `hash` None (no such user) still costs a
-/// verification and answers false.
-pub async fn verify_password_async(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(h) => verify_password(&password, &h),
+/// Verifies `password` against `hash`; `hash` None (no such user) still
+/// costs a verification and answers false. Blocks: run it on the blocking
+/// pool, through `VerifyGate::verify`.
+pub fn verify_password_or_dummy(password: &str, hash: Option<&str>) -> bool {
+    match hash {
+        Some(h) => verify_password(password, h),
         None => {
-            let _ = verify_password(&password, dummy_hash());
+            let _ = verify_password(password, dummy_hash());
             false
         }
-    })
-    .await
-    .unwrap_or(false)
+    }
 }
 
 /// Hashes on a blocking thread.
@@ -56,10 +55,17 @@ pub async fn hash_password_async(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_password(&password)).await?
 }
 
-/// Rules for a new password: long enough to mean something.
+/// The fewest characters a new password may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Rules for a new password (`user add`, `user set-password`): long enough
+/// to resist guessing.
 pub fn check_new_password(password: &str) -> Result<(), String> {
-    if password.chars().count() < 4 {
-        return Err("the password must have at least 4 characters".to_string());
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password must have at least {MIN_PASSWORD_CHARS} characters (this one has {chars})"
+        ));
     }
     if password.len() > 1024 {
         return Err("the password is longer than 1024 bytes".to_string());

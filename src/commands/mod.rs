@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use crate::config::Command;
 
+pub use demo::seed_demo_users;
 pub use serve::{listen, shutdown_signal};
 
 /// Runs one command to completion.

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::aws::AwsClients;
@@ -13,6 +12,7 @@ use crate::state::{AppState, Environment};
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Sign-in settings and the store first: their mistakes are quick to report.
+    let settings = args.web.settings()?;
     let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
     let budget = args.web.budget();
     let sdk = crate::aws::config::load_sdk_config(
@@ -35,11 +35,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "no users yet: add one with `ecsdeck user add NAME --role admin --password-stdin`"
         );
     }
-    let state = AppState::new(args.web.actions.settings(), vec![env], auth);
+    let state = AppState::new(settings, vec![env], auth);
     state.start_refreshers();
     let listener = bind(args.web.bind).await?;
     tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
-    listen(listener, crate::app(state)).await?;
+    listen(listener, state).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -67,15 +67,12 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
-/// Serves `app` until SIGINT or SIGTERM, then drains in-flight requests.
-pub async fn listen(listener: TcpListener, app: Router) -> anyhow::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("dashboard server failed")
+/// Serves the dashboard until SIGINT or SIGTERM, then ends live tails and
+/// drains in-flight requests.
+pub async fn listen(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    crate::server::serve_until(listener, state, shutdown_signal())
+        .await
+        .context("dashboard server failed")
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what ECS sends a task it stops).

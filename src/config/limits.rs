@@ -23,3 +23,39 @@ impl TailArgs {
         }
     }
 }
+
+/// The dashboard server's own limits (see `server::ServerLimits`).
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// A client must send a request's headers within this long, or the
+    /// connection is closed (e.g. 10s).
+    #[arg(long, env = "ECSDECK_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = super::parse_duration)]
+    pub header_read_timeout: std::time::Duration,
+
+    /// Pages and actions answer 408 past this (the live tail and log
+    /// downloads stream on).
+    #[arg(long, env = "ECSDECK_REQUEST_TIMEOUT", default_value = "60s", value_parser = super::parse_duration)]
+    pub request_timeout: std::time::Duration,
+
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, env = "ECSDECK_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+impl ServerArgs {
+    pub fn limits(&self) -> anyhow::Result<crate::server::ServerLimits> {
+        anyhow::ensure!(
+            !self.header_read_timeout.is_zero() && !self.request_timeout.is_zero(),
+            "--header-read-timeout and --request-timeout must be longer than zero"
+        );
+        anyhow::ensure!(
+            self.max_connections > 0,
+            "--max-connections must be at least 1"
+        );
+        Ok(crate::server::ServerLimits {
+            header_read_timeout: self.header_read_timeout,
+            request_timeout: self.request_timeout,
+            max_connections: self.max_connections,
+        })
+    }
+}

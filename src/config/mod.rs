@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod limits;
 
-pub use limits::TailArgs;
+pub use limits::{ServerArgs, TailArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -87,9 +87,20 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub tail: TailArgs,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
 impl WebArgs {
+    /// The behaviour settings these flags describe.
+    pub fn settings(&self) -> anyhow::Result<crate::state::Settings> {
+        Ok(crate::state::Settings {
+            server: self.server.limits()?,
+            ..self.actions.settings()
+        })
+    }
+
     /// A fresh budget (one per environment) of `--aws-budget`.
     pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
         std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
@@ -126,6 +137,7 @@ impl ActionArgs {
             read_only: self.read_only,
             scale_ceiling: self.scale_ceiling,
             protected_clusters: self.protected_clusters.clone(),
+            ..crate::state::Settings::default()
         }
     }
 }

@@ -83,20 +83,21 @@ impl SessionStore for Store {
         Err(backend_err("could not allocate a unique session id"))
     }
 
+    /// Updates a session this store already holds; never inserts. A
+    /// request still in flight when its session was deleted (sign-out,
+    /// `user set-password`, `user remove`) saves the record it loaded: that
+    /// save must not bring the session back. New sessions go through
+    /// `create` (tower-sessions calls it for an id it has not stored).
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(backend_err)?;
-        sqlx::query(
-            "INSERT INTO sessions (id, user_name, data, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, \
-             data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(record.id.to_string())
-        .bind(user_of(record))
-        .bind(data)
-        .bind(expiry_ms(record))
-        .execute(self.pool())
-        .await
-        .map_err(backend_err)?;
+        sqlx::query("UPDATE sessions SET user_name = $2, data = $3, expires_at = $4 WHERE id = $1")
+            .bind(record.id.to_string())
+            .bind(user_of(record))
+            .bind(data)
+            .bind(expiry_ms(record))
+            .execute(self.pool())
+            .await
+            .map_err(backend_err)?;
         Ok(())
     }
 

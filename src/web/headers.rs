@@ -1,5 +1,6 @@
 //! Security headers on every response. The CSP allows only our own origin:
 //! no inline scripts or styles, no eval (htmx is configured not to need them).
+//! And the client's `X-Request-Id`, checked before anything records it.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -29,4 +30,33 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         "camera=(), microphone=(), geolocation=(), payment=()",
     );
     resp
+}
+
+/// The longest client-chosen request id kept.
+pub const REQUEST_ID_MAX: usize = 64;
+
+/// Whether a client's `X-Request-Id` may be kept: 1 to 64 of
+/// `[A-Za-z0-9._-]`.
+pub fn is_valid_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= REQUEST_ID_MAX
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Drops a client's `X-Request-Id` that is not [`is_valid_request_id`] (so
+/// the request-id layer gives the request a fresh one) before audit rows
+/// and logs record it.
+pub async fn valid_request_id(mut req: Request, next: Next) -> Response {
+    let name = HeaderName::from_static("x-request-id");
+    let ids = req.headers().get_all(&name).iter().count();
+    let valid = req
+        .headers()
+        .get(&name)
+        .is_some_and(|v| is_valid_request_id(v.as_bytes()));
+    if ids > 1 || (ids == 1 && !valid) {
+        req.headers_mut().remove(&name);
+    }
+    next.run(req).await
 }

@@ -7,7 +7,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::password::verify_password_async;
 use crate::auth::session::{Resolved, csrf_token, resolve, sign_in, sign_out};
 use crate::auth::{AuthMode, ClientAddr, CurrentUser, safe_next};
 use crate::error::AppError;
@@ -22,6 +21,9 @@ pub const WRONG_CREDENTIALS: &str = "Wrong user name or password.";
 /// The message once attempts are limited.
 pub const TOO_MANY_ATTEMPTS: &str =
     "Too many sign-in attempts. Wait a few minutes, then try again.";
+/// The message while as many passwords are being checked as the server
+/// allows at once.
+pub const TOO_MANY_AT_ONCE: &str = "Too many sign-in attempts at once. Try again in a moment.";
 
 #[derive(Template)]
 #[template(path = "pages/login.html")]
@@ -117,24 +119,40 @@ pub async fn sign_in_user(
         return Ok(Redirect::to(&next).into_response());
     }
     let name = form.username.trim().to_string();
-    let limiter = &state.auth.limiter;
-    if limiter.is_blocked(&name, &addr) {
-        tracing::warn!(user = %name, client = %addr, "sign-in refused: too many attempts");
-        return login_page(
+    let refused = |message| {
+        login_page(
             &state,
             &session,
             StatusCode::TOO_MANY_REQUESTS,
-            next,
-            name,
-            Some(TOO_MANY_ATTEMPTS),
+            next.clone(),
+            name.clone(),
+            Some(message),
         )
-        .await;
+    };
+    // A verification slot first, without waiting: past the bound, answer
+    // at once rather than queue 19 MiB verifications.
+    let permit = match state.auth.verify_gate.try_enter() {
+        Some(p) => p,
+        None => {
+            tracing::warn!(client = %addr, "sign-in refused: too many verifications at once");
+            return refused(TOO_MANY_AT_ONCE).await;
+        }
+    };
+    // Counted before verifying, so concurrent guesses cannot all pass.
+    let limiter = &state.auth.limiter;
+    if limiter.try_attempt(&name, &addr).is_err() {
+        tracing::warn!(user = %name, client = %addr, "sign-in refused: too many attempts");
+        return refused(TOO_MANY_ATTEMPTS).await;
     }
     let user = state.store().user_get(&name).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = !form.password.is_empty() && verify_password_async(form.password, hash).await;
+    let ok = !form.password.is_empty()
+        && state
+            .auth
+            .verify_gate
+            .verify(permit, form.password, hash)
+            .await;
     if !ok {
-        limiter.record_failure(&name, &addr);
         tracing::info!(user = %name, client = %addr, "sign-in failed");
         return login_page(
             &state,
@@ -146,7 +164,7 @@ pub async fn sign_in_user(
         )
         .await;
     }
-    limiter.record_success(&name);
+    limiter.succeeded(&name, &addr);
     sign_in(&session, &state.auth.config, &name, "local").await?;
     tracing::info!(user = %name, client = %addr, "signed in");
     Ok(no_store(Redirect::to(&next).into_response()))

@@ -173,7 +173,51 @@ async fn sessions_round_trip_and_expire(backend: Backend) {
     );
 }
 
-fn ecsdeck(args: &[&str], stdin: Option<&str>) -> (bool, String) {
+async fn a_deleted_session_is_not_saved_back(backend: Backend) {
+    let Some(store) = test_store(backend).await else {
+        return;
+    };
+    let mut record = Record {
+        id: Id::default(),
+        data: [("auth".to_string(), json!({"name": "alice"}))]
+            .into_iter()
+            .collect(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+    // A request loaded the session; meanwhile `user set-password` (or
+    // sign-out, or `user remove`) ends it; then the request saves what it
+    // loaded, as tower-sessions does at the end of every request.
+    let in_flight = store.load(&record.id).await.unwrap().unwrap();
+    store.sessions_end_for_user("alice").await.unwrap();
+    store.save(&in_flight).await.unwrap();
+    assert!(
+        store.load(&record.id).await.unwrap().is_none(),
+        "the ended session stays ended"
+    );
+    assert_eq!(store.sessions_count().await.unwrap(), 0);
+    // Deleted by id (sign-out) likewise.
+    let mut other = Record {
+        id: Id::default(),
+        ..in_flight.clone()
+    };
+    store.create(&mut other).await.unwrap();
+    store.delete(&other.id).await.unwrap();
+    store.save(&other).await.unwrap();
+    assert!(store.load(&other.id).await.unwrap().is_none());
+    // A session that still exists is updated by save.
+    let mut live = Record {
+        id: Id::default(),
+        ..in_flight
+    };
+    store.create(&mut live).await.unwrap();
+    live.data.insert("csrf".to_string(), json!("changed"));
+    store.save(&live).await.unwrap();
+    let loaded = store.load(&live.id).await.unwrap().unwrap();
+    assert_eq!(loaded.data["csrf"], json!("changed"));
+}
+
+pub fn ecsdeck(args: &[&str], stdin: Option<&str>) -> (bool, String) {
     // ECSDECK_TEST_BIN: a copy of the binary, where several worktrees share
     // one target directory and may overwrite it.
     let bin = std::env::var("ECSDECK_TEST_BIN")
@@ -231,7 +275,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "operator",
             "--password-stdin",
         ],
-        Some("s3cret pass\n"),
+        Some("s3cret pass phrase\n"),
     );
     assert!(ok, "{out}");
     let (ok, out) = run(
@@ -243,7 +287,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "admin",
             "--password-stdin",
         ],
-        Some("other\n"),
+        Some("another pass phrase\n"),
     );
     assert!(!ok && out.contains("exists"), "{out}");
     let (ok, out) = run(&["user", "list"], None);
@@ -255,7 +299,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
     assert!(ok, "{out}");
     let (ok, out) = run(
         &["user", "set-password", "carol", "--password-stdin"],
-        Some("new pass\r\n"),
+        Some("new pass phrase\r\n"),
     );
     assert!(ok, "{out}");
     let opened = match backend {
@@ -268,7 +312,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
     assert_eq!(carol.role, "admin");
     assert!(carol.password_hash.starts_with("$argon2id$"));
     assert!(
-        ecsdeck::auth::password::verify_password("new pass", &carol.password_hash),
+        ecsdeck::auth::password::verify_password("new pass phrase", &carol.password_hash),
         "newline stripped"
     );
     let (ok, out) = run(
@@ -280,7 +324,7 @@ async fn the_user_commands_manage_the_same_store(backend: Backend) {
             "viewer",
             "--password-stdin",
         ],
-        Some("pw12\n"),
+        Some("long enough pw12\n"),
     );
     assert!(!ok && out.contains("invalid user name"), "{out}");
     let (ok, out) = run(&["user", "remove", "carol"], None);
@@ -302,5 +346,6 @@ both_backends!(
     users_are_added_changed_and_removed,
     the_audit_trail_records_begin_finish_and_one_time_ids,
     sessions_round_trip_and_expire,
+    a_deleted_session_is_not_saved_back,
     the_user_commands_manage_the_same_store,
 );

@@ -5,11 +5,17 @@
 //! SSE extension appends to the viewer. Each tail holds its user's slots
 //! (`TailHub::admit`) until the stream ends or the client goes away; past
 //! the caps it is refused with 429 and the reason.
+//!
+//! A tail lasts longer than the request the guard checked: every
+//! `recheck_every` it checks the session and user again
+//! (`auth::still_signed_in`), and it ends — a last `end` event saying why —
+//! once they are gone or changed, or when the server shuts down.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use askama::Template;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -21,10 +27,11 @@ use super::lines::{LogLines, Tagger, line_views};
 use super::params::LogParams;
 use super::pattern::Terms;
 use super::resolve;
-use crate::auth::CurrentUser;
+use crate::auth::{AuthState, CurrentUser, still_signed_in};
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
 use crate::fleet::logs::Subscription;
+use crate::state::{AppState, Shutdown};
 use crate::web::extract::{Env, Query};
 
 enum Item {
@@ -42,7 +49,33 @@ fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
     futures::stream::iter(backlog).chain(live)
 }
 
+/// Why the tail ended, once it must: the server stops, or every
+/// `recheck_every` the session or user turns out gone or changed.
+async fn tail_end(
+    auth: AuthState,
+    shutdown: Shutdown,
+    session: Option<tower_sessions::session::Id>,
+    user: CurrentUser,
+) -> &'static str {
+    let every = auth.config.recheck_every;
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.started() => return "The server is shutting down; the live tail stopped.",
+            _ = tick.tick() => {
+                if let Err(ended) = still_signed_in(&auth, session, &user).await {
+                    tracing::info!(user = %user.name, why = ?ended, "live tail ended");
+                    return ended.message();
+                }
+            }
+        }
+    }
+}
+
 pub async fn tail_logs(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
     env: Env,
     user: CurrentUser,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -97,10 +130,34 @@ pub async fn tail_logs(
             let event = render(item, &tagger, terms.as_ref()).map(|e| e.id(newest.to_string()));
             std::future::ready(event)
         })
-        .map(Ok::<_, Infallible>);
+        .boxed();
+    let end = Box::pin(tail_end(
+        state.auth.clone(),
+        state.shutdown.clone(),
+        session.id(),
+        user,
+    ));
+    // Lines until the end comes; then its event, and the stream closes
+    // (dropping the subscriptions and the pass).
+    let events = futures::stream::unfold(Some((events, end)), |open| async move {
+        let (mut events, mut end) = open?;
+        tokio::select! {
+            why = &mut end => Some((end_event(why), None)),
+            event = events.next() => event.map(|e| (e, Some((events, end)))),
+        }
+    })
+    .map(Ok::<_, Infallible>);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response())
+}
+
+/// The last event: the reason, as a line of the viewer (`end` closes the
+/// browser's EventSource, so it does not reconnect).
+fn end_event(why: &'static str) -> Event {
+    Event::default().event("end").data(format!(
+        "<div class=\"log-line log-gap\">Live tail ended: {why}</div>"
+    ))
 }
 
 fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {

@@ -56,6 +56,28 @@ pub async fn test_store(backend: Backend) -> Option<Store> {
     Some(Store::open(&url).await.expect("state store opens"))
 }
 
+/// A fresh, empty state store on `backend` and the command-line flags that
+/// name it (`--data-dir DIR` or `--database-url URL`), for tests of the
+/// commands; None when PostgreSQL is not configured outside CI.
+pub async fn test_store_with_flags(backend: Backend) -> Option<(Store, Vec<String>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("flags-{}", uuid::Uuid::new_v4()));
+            let store = Store::open_configured(None, &dir).await.unwrap();
+            Some((store, vec!["--data-dir".into(), dir.display().to_string()]))
+        }
+        Backend::Postgres => {
+            let url = fresh_postgres_database().await?;
+            let store = Store::open(&url).await.expect("state store opens");
+            Some((
+                store,
+                vec!["--database-url".into(), url.as_str().to_string()],
+            ))
+        }
+    }
+}
+
 /// `ECSDECK_TEST_DATABASE_URL` names a PostgreSQL server (any database on
 /// it); each test gets its own new database there.
 async fn fresh_postgres_database() -> Option<DatabaseUrl> {

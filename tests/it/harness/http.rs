@@ -9,14 +9,17 @@ use ecsdeck::state::AppState;
 
 use super::{Backend, COOKIE, PASSWORD, Page, TestApp, start_sandbox};
 
-/// Serves `app(state)` on 127.0.0.1:0 and returns its base URL.
+/// Serves `app(state)` on 127.0.0.1:0 through the production server
+/// (`ecsdeck::server`, with `state.settings.server`'s limits) and returns
+/// its base URL.
 pub async fn serve(state: AppState) -> String {
     super::init_tracing();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = ecsdeck::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
+        ecsdeck::server::serve_until(listener, state, std::future::pending())
+            .await
+            .unwrap();
     });
     format!("http://{addr}")
 }
