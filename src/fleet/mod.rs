@@ -22,7 +22,9 @@ use tokio::sync::Semaphore;
 
 use crate::aws::AwsClients;
 use crate::clock::Clock;
-use crate::domain::{ContainerInstance, Image, Repository, Service, Task, TaskDefinition};
+use crate::domain::{
+    ContainerInstance, Image, Repository, Revision, Service, Task, TaskDefinition,
+};
 
 pub use cache::Fresh;
 pub use cluster_data::{FIRST_SCREEN, ServiceRow};
@@ -86,6 +88,9 @@ pub struct Fleet {
     /// Task definition revisions never change: cached for a day.
     task_definitions: Cache<Arc<TaskDefinition>>,
     repositories: Cache<Arc<Vec<Repository>>>,
+    /// Task definition families, and each family's revisions.
+    families: Cache<Arc<Vec<String>>>,
+    revisions: Cache<Arc<Vec<Revision>>>,
     images: Cache<Arc<Vec<Image>>>,
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
@@ -125,6 +130,8 @@ impl Fleet {
             services: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
             task_definitions: Cache::new(policy(task_definitions, MAX_VIEWS), clock.clone()),
             repositories: Cache::new(policy(images, 4), clock.clone()),
+            families: Cache::new(policy(images, 4), clock.clone()),
+            revisions: Cache::new(policy(images, MAX_VIEWS), clock.clone()),
             images: Cache::new(policy(images, MAX_CLUSTERS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
@@ -155,6 +162,8 @@ impl Fleet {
             ("tasks", self.tasks.key_count()),
             ("task_definitions", self.task_definitions.key_count()),
             ("repositories", self.repositories.key_count()),
+            ("families", self.families.key_count()),
+            ("revisions", self.revisions.key_count()),
             ("images", self.images.key_count()),
         ]
     }
@@ -171,6 +180,9 @@ impl Fleet {
         self.clusters.invalidate("");
         self.cluster_data.invalidate(&prefix);
         self.instances.invalidate(&prefix);
+        // An action may have registered a revision.
+        self.families.invalidate("");
+        self.revisions.invalidate("");
         self.tasks.invalidate(&prefix);
         self.services.invalidate(&prefix);
     }

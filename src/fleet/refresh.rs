@@ -99,6 +99,8 @@ impl Fleet {
             + self.instances.sweep(&watched_only)
             + self.tasks.sweep(&watched_only)
             + self.repositories.sweep(&slow)
+            + self.families.sweep(&slow)
+            + self.revisions.sweep(&watched_only)
             + self.images.sweep(&slow);
         Round { started }
     }

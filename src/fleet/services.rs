@@ -34,9 +34,11 @@ impl Fleet {
         cluster: &str,
         name: &str,
     ) -> Result<Fresh<Arc<Service>>, AwsError> {
-        // A name the cluster's service list (already in memory) does not
-        // have is answered without asking AWS: a URL with made-up names
-        // costs nothing and leaves nothing behind.
+        // A cluster the cluster list does not have, or a name the
+        // cluster's service list (both in memory) does not have, is
+        // answered without asking AWS: a URL with made-up names costs
+        // nothing and leaves nothing behind.
+        let cluster = &self.cluster(cluster).await?.name;
         if let Some(data) = self.cluster_data.peek(&format!("{cluster}/data"))
             && !data.services().any(|s| s.name == name)
         {

@@ -144,7 +144,26 @@ pub struct TaskPath {
 #[derive(Debug, Deserialize)]
 pub struct FamilyPath {
     pub env: String,
+    #[serde(deserialize_with = "family_name")]
     pub family: String,
+}
+
+/// A task definition family as AWS allows it (1–255 letters, digits, `-`
+/// and `_`): anything else is refused before it is sent to AWS.
+fn family_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    let valid = (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(name)
+    } else {
+        let shown: String = name.chars().take(64).collect();
+        Err(serde::de::Error::custom(format!(
+            "“{shown}” is not a task definition family name (1–255 letters, digits, - and _)"
+        )))
+    }
 }
 
 /// `/{env}/task-definitions/{family}/{revision}`; the revision stays text
@@ -152,6 +171,7 @@ pub struct FamilyPath {
 #[derive(Debug, Deserialize)]
 pub struct RevisionPath {
     pub env: String,
+    #[serde(deserialize_with = "family_name")]
     pub family: String,
     pub revision: String,
 }

@@ -30,7 +30,7 @@ pub async fn list_families(env: Env, user: CurrentUser) -> Result<Response, AppE
         shell: Shell::for_env(&env, Some(&user), "Task definitions")
             .section("clusters")
             .crumb("Task definitions", None),
-        families,
+        families: families.to_vec(),
     })
 }
 
@@ -112,7 +112,7 @@ pub async fn show_family(
         .family(&family),
         diff: diff(&a, &b, changes_only),
         family,
-        revisions,
+        revisions: revisions.to_vec(),
         from,
         to,
         changes_only,

@@ -42,8 +42,9 @@ pub async fn show_rollback(ctx: ActionCtx) -> Result<Response, AppError> {
     let revisions = fleet
         .revisions(family)
         .await?
-        .into_iter()
+        .iter()
         .filter(|r| r.revision != rev)
+        .cloned()
         .collect();
     render(&RollbackForm {
         url: urls::service_action(
