@@ -49,5 +49,6 @@ mod sandbox_logs_tail;
 mod sandbox_wire;
 mod web_fuzz;
 mod web_limits;
+mod web_load;
 mod web_rejections;
 mod web_shell;
