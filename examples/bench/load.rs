@@ -142,3 +142,50 @@ pub fn shows_stale_notice(body: &str) -> bool {
         has("notice") && has("stale")
     })
 }
+
+/// `connections` clients (each with a connection of its own) walking
+/// `paths` round-robin for `duration`: latency over every request.
+pub async fn connections(
+    world: &World,
+    paths: &[String],
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Latency> {
+    let urls: Arc<Vec<String>> = Arc::new(paths.iter().map(|p| world.url(p)).collect());
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(connections);
+    for i in 0..connections {
+        let http = super::setup::client(&world.cookie)?;
+        let (urls, errors) = (urls.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut n = i;
+            while started.elapsed() < duration {
+                let t = Instant::now();
+                let ok = match http.get(&urls[n % urls.len()]).send().await {
+                    Ok(r) if r.status() == 200 => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                times.push(t.elapsed());
+                if !ok {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                n += 1;
+            }
+            times
+        }));
+    }
+    let mut times = Vec::new();
+    for t in tasks {
+        times.extend(t.await?);
+    }
+    let wall = started.elapsed();
+    times.sort();
+    Ok(Latency {
+        p50_ms: percentile(&times, 0.50),
+        p99_ms: percentile(&times, 0.99),
+        per_second: times.len() as f64 / wall.as_secs_f64(),
+        errors: errors.load(Ordering::Relaxed),
+    })
+}

@@ -23,12 +23,15 @@ struct Args {
     requests: usize,
     /// Concurrent clients in the warm phase.
     clients: usize,
+    /// How long the 200-connection load phase lasts.
+    load_seconds: u64,
 }
 
 fn args() -> anyhow::Result<Args> {
     let mut a = Args {
         seconds: 60,
         requests: 2000,
+        load_seconds: 60,
         clients: 64,
     };
     let mut it = std::env::args().skip(1);
@@ -41,7 +44,10 @@ fn args() -> anyhow::Result<Args> {
             "--seconds" => a.seconds = value()?.parse()?,
             "--requests" => a.requests = value()?.parse()?,
             "--clients" => a.clients = value()?.parse()?,
-            other => anyhow::bail!("unknown argument {other:?} (--seconds, --requests, --clients)"),
+            "--load-seconds" => a.load_seconds = value()?.parse()?,
+            other => anyhow::bail!(
+                "unknown argument {other:?} (--seconds, --requests, --clients, --load-seconds)"
+            ),
         }
     }
     Ok(a)
@@ -143,6 +149,22 @@ async fn main() -> anyhow::Result<()> {
 
     // 5. Memory.
     report::memory(&mut table, world.rss_before_mb)?;
+
+    // 6. Load: 200 connections across the main pages; memory afterwards.
+    let (_, rss_start) = report::rss_mb()?;
+    let main_pages: Vec<String> = pages.iter().map(|(_, p)| p.clone()).collect();
+    let lat = load::connections(
+        &world,
+        &main_pages,
+        200,
+        Duration::from_secs(args.load_seconds),
+    )
+    .await?;
+    // Let connections close and their buffers go.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (_, rss_end) = report::rss_mb()?;
+    report::load(&mut table, args.load_seconds, &lat, rss_start, rss_end);
+    eprintln!("load done");
 
     println!(
         "ecsdeck bench: 1 cluster × {SERVICES} services, {LATENCY_MS} ms latency, AWS throttling, budget 50%, \

@@ -248,6 +248,25 @@ pub fn memory(table: &mut Table, before_mb: f64) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub fn load(table: &mut Table, seconds: u64, l: &Latency, rss_start: f64, rss_end: f64) {
+    table.push(
+        format!("6. load: 200 connections × {seconds} s across the main pages"),
+        format!(
+            "p50 {:.1} ms, p99 {:.1} ms, {:.0} req/s, {} errors",
+            l.p50_ms, l.p99_ms, l.per_second, l.errors
+        ),
+        "0 errors",
+        Some(l.errors == 0),
+    );
+    let ratio = rss_end / rss_start;
+    table.push(
+        "6. resident memory after the load ÷ before it".into(),
+        format!("{ratio:.2} ({rss_start:.0} MB → {rss_end:.0} MB)"),
+        "≤ 1.10",
+        Some(ratio <= 1.10),
+    );
+}
+
 /// (VmHWM, VmRSS) of this process in MB.
 pub fn rss_mb() -> anyhow::Result<(f64, f64)> {
     let status = std::fs::read_to_string("/proc/self/status")?;

@@ -5,7 +5,7 @@
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig};
 use reqwest::cookie::CookieStore;
-use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
+use reqwest::header::{COOKIE, HeaderMap};
 
 use crate::browse_pages::FROZEN;
 use crate::harness::*;
@@ -39,7 +39,7 @@ async fn two_hundred_connections_walk_the_main_pages_without_an_error() {
     let clients: Vec<reqwest::Client> = (0..CONNECTIONS)
         .map(|_| {
             let mut headers = HeaderMap::new();
-            headers.insert(COOKIE, HeaderValue::from(cookie.clone()));
+            headers.insert(COOKIE, cookie.clone());
             reqwest::Client::builder()
                 .default_headers(headers)
                 .pool_max_idle_per_host(1)
