@@ -20,7 +20,7 @@ use crate::aws::{
     AwsClients, AwsError, DESCRIBE_CLUSTERS_BATCH, DESCRIBE_SERVICES_BATCH, DESCRIBE_TASKS_BATCH,
     TaskQuery,
 };
-use crate::domain::{ContainerInstance, Failure, Service, ServiceHealth, Task, Timestamp};
+use crate::domain::{ContainerInstance, Failure, Health, Service, ServiceHealth, Task, Timestamp};
 
 /// Stopped tasks looked at per cluster for crash evidence (ECS keeps
 /// stopped tasks for about an hour; the newest are what matter).
@@ -44,12 +44,75 @@ pub struct ServiceRow {
 pub struct ClusterData {
     /// Every service described, problems first, then by name.
     pub rows: Vec<ServiceRow>,
-    /// Recently stopped tasks (newest first), for health and stop reasons.
-    pub stopped: Vec<Task>,
     pub failures: Vec<Failure>,
     /// How many services ListServices named: more than `rows` while the
     /// first read of a big cluster is still describing the rest.
     pub listed: usize,
+    /// The overview's roll-up, judged once per read.
+    pub roll_up: RollUp,
+}
+
+/// One cluster's health roll-up over its services.
+#[derive(Clone, Debug)]
+pub struct RollUp {
+    pub health: Health,
+    pub failing: usize,
+    pub degraded: usize,
+    pub deploying: usize,
+    pub failed_deployments: usize,
+    /// Tasks stopped in the last hour for reasons other than a user or a
+    /// deployment.
+    pub crashed_last_hour: usize,
+    /// The broken services, worst first: (name, health, why).
+    pub problems: Vec<(String, Health, String)>,
+}
+
+impl RollUp {
+    fn of(rows: &[ServiceRow], stopped: &HashMap<&str, Vec<&Task>>, listed: usize) -> Self {
+        let mut problems = Vec::new();
+        let (mut failing, mut degraded, mut deploying, mut failed_deployments) = (0, 0, 0, 0);
+        for row in rows {
+            let (s, h) = (&row.service, &row.health);
+            match h.health {
+                Health::Failing => failing += 1,
+                Health::Degraded => degraded += 1,
+                Health::Progressing => deploying += 1,
+                _ => {}
+            }
+            if s.primary().is_some_and(|d| d.rollout_state == "FAILED") {
+                failed_deployments += 1;
+            }
+            if h.health.is_problem() {
+                problems.push((s.name.clone(), h.health, h.summary()));
+            }
+        }
+        problems.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        let crashed_last_hour = stopped
+            .values()
+            .flatten()
+            .filter(|t| t.stopped_abnormally())
+            .count();
+        let health = if failing > 0 {
+            Health::Failing
+        } else if degraded > 0 {
+            Health::Degraded
+        } else if deploying > 0 {
+            Health::Progressing
+        } else if listed == 0 {
+            Health::Idle
+        } else {
+            Health::Healthy
+        };
+        Self {
+            health,
+            failing,
+            degraded,
+            deploying,
+            failed_deployments,
+            crashed_last_hour,
+            problems,
+        }
+    }
 }
 
 impl ClusterData {
@@ -70,11 +133,12 @@ impl ClusterData {
         rows.sort_by(|a, b| {
             (a.health.health, &a.service.name).cmp(&(b.health.health, &b.service.name))
         });
+        let roll_up = RollUp::of(&rows, &by_service, listed);
         Self {
             rows,
-            stopped,
             failures,
             listed,
+            roll_up,
         }
     }
 

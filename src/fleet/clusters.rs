@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::batch::describe_all;
-use super::cluster_data::{ClusterData, ServiceRow, stopped_by_service};
+use super::cluster_data::{ClusterData, ServiceRow};
 use super::{Fleet, Fresh};
 use crate::aws::{AwsError, DESCRIBE_CLUSTERS_BATCH};
 use crate::domain::{Cluster, ContainerInstance, Failure, Health};
@@ -144,50 +144,16 @@ impl Fleet {
 }
 
 fn summarize(cluster: Cluster, data: &ClusterData) -> ClusterSummary {
-    let stopped = stopped_by_service(&data.stopped);
-    let mut problems = Vec::new();
-    let (mut failing, mut degraded, mut deploying, mut failed_deployments) = (0, 0, 0, 0);
-    for row in &data.rows {
-        let (s, h) = (&row.service, &row.health);
-        match h.health {
-            Health::Failing => failing += 1,
-            Health::Degraded => degraded += 1,
-            Health::Progressing => deploying += 1,
-            _ => {}
-        }
-        if s.primary().is_some_and(|d| d.rollout_state == "FAILED") {
-            failed_deployments += 1;
-        }
-        if h.health.is_problem() {
-            problems.push((s.name.clone(), h.health, h.summary()));
-        }
-    }
-    problems.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
-    let crashed_last_hour = stopped
-        .values()
-        .flatten()
-        .filter(|t| t.stopped_abnormally())
-        .count();
-    let health = if failing > 0 {
-        Health::Failing
-    } else if degraded > 0 {
-        Health::Degraded
-    } else if deploying > 0 {
-        Health::Progressing
-    } else if data.listed == 0 {
-        Health::Idle
-    } else {
-        Health::Healthy
-    };
+    let r = &data.roll_up;
     ClusterSummary {
         cluster,
-        health,
+        health: r.health,
         services: data.listed,
-        failing,
-        degraded,
-        deploying,
-        failed_deployments,
-        crashed_last_hour,
-        problems,
+        failing: r.failing,
+        degraded: r.degraded,
+        deploying: r.deploying,
+        failed_deployments: r.failed_deployments,
+        crashed_last_hour: r.crashed_last_hour,
+        problems: r.problems.clone(),
     }
 }
