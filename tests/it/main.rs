@@ -49,4 +49,5 @@ mod sandbox_logs_tail;
 mod sandbox_wire;
 mod web_limits;
 mod web_rejections;
+mod web_secrets;
 mod web_shell;
