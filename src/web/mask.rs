@@ -178,7 +178,9 @@ fn mask_query(word: &str) -> String {
             _ => pair.to_string(),
         })
         .collect();
-    let mut out = format!("{base}?{}", params.join("&"));
+    let mut out = base.to_string();
+    out.push('?');
+    out.push_str(&params.join("&"));
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);

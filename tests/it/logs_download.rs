@@ -69,7 +69,7 @@ async fn fifty_thousand_lines_stream_in_order_one_page_at_a_time() {
     assert_eq!(p.status, 200);
     assert_eq!(p.body.lines().count(), 10, "{}", p.body);
     let missing = viewer
-        .get("/sandbox/logs/download?group=%2Fnope&stream=x")
+        .get("/sandbox/logs/download?group=%2Fit%2Fnope&stream=x")
         .await;
     assert_eq!(missing.status, 404);
 }

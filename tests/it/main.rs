@@ -33,6 +33,7 @@ mod e2e_shell;
 mod first_screen;
 mod fleet_model;
 mod harness;
+mod logs_access;
 mod logs_budget;
 mod logs_download;
 mod logs_tail;

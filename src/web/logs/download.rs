@@ -3,6 +3,7 @@
 //! memory.
 
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -10,9 +11,11 @@ use futures::StreamExt;
 use super::params::LogParams;
 use super::resolve;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::extract::{Env, Query};
 
 pub async fn download_logs(
+    State(state): State<AppState>,
     env: Env,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -22,7 +25,7 @@ pub async fn download_logs(
             "A download needs group= and stream=, or service= and container=.".to_string(),
         ));
     }
-    let resolved = resolve(&env, &params).await?;
+    let resolved = resolve(&env, &state.settings, &params).await?;
     if resolved.no_streams {
         return Err(AppError::NotFound(
             "No task of this service logs that container to CloudWatch.".to_string(),
