@@ -163,6 +163,14 @@ pub struct SandboxArgs {
     pub options: crate::sandbox::SandboxOptions,
 }
 
+impl SandboxArgs {
+    /// Refuses a bind address off loopback without `--allow-remote`.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        crate::sandbox::host::check_bind(self.bind, self.options.allow_remote)
+            .map_err(anyhow::Error::msg)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a local user.

@@ -163,6 +163,10 @@ fn router(shared: Shared) -> Router {
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
         .route("/_sandbox/control", get(show_control).post(set_control))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            super::host::loopback_only,
+        ))
         .with_state(shared)
 }
 
