@@ -85,6 +85,9 @@ pub struct Settings {
     /// Globs (`env/cluster` or `cluster`) of clusters whose actions need the
     /// service name typed to confirm.
     pub protected_clusters: Vec<String>,
+    /// Globs of log groups readable beyond those the services' task
+    /// definitions name (`--log-groups`; `web::logs::access`).
+    pub log_groups: Vec<String>,
     /// Timeouts and the connection cap of the dashboard's server.
     pub server: crate::server::ServerLimits,
 }
@@ -95,6 +98,7 @@ impl Default for Settings {
             read_only: false,
             scale_ceiling: 100,
             protected_clusters: Vec::new(),
+            log_groups: Vec::new(),
             server: crate::server::ServerLimits::default(),
         }
     }

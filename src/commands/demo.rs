@@ -44,6 +44,9 @@ pub async fn seed_demo_users(store: &crate::store::Store) -> anyhow::Result<()> 
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    // The sandbox has no authentication: off loopback only when asked.
+    crate::sandbox::host::check_bind(args.sandbox_bind, args.sandbox.allow_remote)
+        .map_err(anyhow::Error::msg)?;
     // The store first: a configured one holding real users is refused
     // before anything starts.
     let mut web = args.web.clone();

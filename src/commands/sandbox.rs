@@ -6,6 +6,7 @@ use crate::config::SandboxArgs;
 use crate::sandbox;
 
 pub async fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    args.validate()?;
     let sb = sandbox::start(args.options.to_config(), args.bind).await?;
     let endpoint = sb.endpoint_url();
     println!("ecsdeck sandbox is serving ECS, ECR and CloudWatch Logs at {endpoint}");

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod actions;
 mod limits;
 
+pub use actions::ActionArgs;
 pub use limits::{ServerArgs, TailArgs};
 
 #[derive(Debug, Parser)]
@@ -85,6 +87,18 @@ pub struct WebArgs {
     )]
     pub aws_budget: u8,
 
+    /// Log groups (globs, e.g. `/aws/lambda/*`) users may read beyond
+    /// those the services' task definitions log to (their `awslogs-group`),
+    /// which are the only ones readable by default. Repeatable or
+    /// comma-separated.
+    #[arg(
+        long = "log-groups",
+        env = "ECSDECK_LOG_GROUPS",
+        value_name = "PATTERNS",
+        value_delimiter = ','
+    )]
+    pub log_groups: Vec<String>,
+
     #[command(flatten)]
     pub tail: TailArgs,
 
@@ -97,6 +111,7 @@ impl WebArgs {
     pub fn settings(&self) -> anyhow::Result<crate::state::Settings> {
         Ok(crate::state::Settings {
             server: self.server.limits()?,
+            log_groups: self.log_groups.clone(),
             ..self.actions.settings()
         })
     }
@@ -104,41 +119,6 @@ impl WebArgs {
     /// A fresh budget (one per environment) of `--aws-budget`.
     pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
         std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
-    }
-}
-
-/// What the dashboard lets operators change.
-#[derive(Debug, Clone, Args)]
-pub struct ActionArgs {
-    /// Hide every action and refuse every change: a look-only dashboard.
-    #[arg(long, env = "ECSDECK_READ_ONLY")]
-    pub read_only: bool,
-
-    /// Largest desired count a scale form accepts without an explicit
-    /// "yes, really" confirmation.
-    #[arg(long, env = "ECSDECK_SCALE_CEILING", default_value_t = 100)]
-    pub scale_ceiling: u32,
-
-    /// Clusters (glob on `ENV/CLUSTER` or `CLUSTER`) where every action
-    /// needs the service name typed to confirm. Clusters tagged
-    /// `environment=production` are protected anyway. Repeatable or
-    /// comma-separated.
-    #[arg(
-        long = "protected-cluster",
-        env = "ECSDECK_PROTECTED_CLUSTERS",
-        value_delimiter = ','
-    )]
-    pub protected_clusters: Vec<String>,
-}
-
-impl ActionArgs {
-    pub fn settings(&self) -> crate::state::Settings {
-        crate::state::Settings {
-            read_only: self.read_only,
-            scale_ceiling: self.scale_ceiling,
-            protected_clusters: self.protected_clusters.clone(),
-            ..crate::state::Settings::default()
-        }
     }
 }
 
@@ -181,6 +161,14 @@ pub struct SandboxArgs {
 
     #[command(flatten)]
     pub options: crate::sandbox::SandboxOptions,
+}
+
+impl SandboxArgs {
+    /// Refuses a bind address off loopback without `--allow-remote`.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        crate::sandbox::host::check_bind(self.bind, self.options.allow_remote)
+            .map_err(anyhow::Error::msg)
+    }
 }
 
 #[derive(Debug, Subcommand)]

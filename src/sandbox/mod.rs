@@ -7,6 +7,7 @@ pub mod control;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
+pub mod host;
 pub mod loggen;
 pub mod logs;
 pub mod options;
@@ -75,6 +76,9 @@ pub struct SandboxConfig {
     /// Real-time interval of the background ticker that keeps the fleet
     /// living (and writing logs) while nobody calls; 0 disables it.
     pub tick_ms: u64,
+    /// Answer any `Host` (`--allow-remote`); otherwise only loopback names
+    /// and addresses (`host::loopback_only`).
+    pub allow_remote: bool,
 }
 
 impl Default for SandboxConfig {
@@ -90,6 +94,7 @@ impl Default for SandboxConfig {
             fleet: Fleet::Seeded,
             timings: TaskTimings::default(),
             tick_ms: 500,
+            allow_remote: false,
         }
     }
 }

@@ -47,6 +47,13 @@ pub struct SandboxOptions {
     /// services, N up to 5000).
     #[arg(long = "fleet", env = "ECSDECK_SANDBOX_FLEET", default_value = "seeded", value_parser = parse_fleet)]
     pub fleet: Fleet,
+
+    /// Serve other hosts: allow a non-loopback bind address and any `Host`
+    /// header. Without it the sandbox (no authentication, a mutable fleet)
+    /// refuses to bind off loopback and answers 403 to requests whose
+    /// `Host` is not loopback (DNS rebinding).
+    #[arg(long = "allow-remote", env = "ECSDECK_SANDBOX_ALLOW_REMOTE")]
+    pub allow_remote: bool,
 }
 
 impl Default for SandboxOptions {
@@ -59,6 +66,7 @@ impl Default for SandboxOptions {
             throttle: Throttle::None,
             fault_rate: 0.0,
             fleet: Fleet::Seeded,
+            allow_remote: false,
         }
     }
 }
@@ -77,6 +85,7 @@ impl SandboxOptions {
             throttle: self.throttle,
             fault_rate: self.fault_rate,
             fleet: self.fleet.clone(),
+            allow_remote: self.allow_remote,
             ..SandboxConfig::default()
         }
     }

@@ -163,6 +163,10 @@ fn router(shared: Shared) -> Router {
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
         .route("/_sandbox/control", get(show_control).post(set_control))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            super::host::loopback_only,
+        ))
         .with_state(shared)
 }
 
@@ -279,7 +283,17 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             }
         }
     };
-    let result = {
+    let result = if service == "logs" && op == "FilterLogEvents" {
+        // Pick the candidates under the lock, match them outside it (on the
+        // blocking pool): a costly pattern must not stall other calls.
+        let scan = lock(&shared.world).logs.filter_scan(&input);
+        match scan {
+            Ok(scan) => tokio::task::spawn_blocking(move || scan.run())
+                .await
+                .map_err(|e| ApiError::new(500, "ServiceUnavailableException", e.to_string())),
+            Err(e) => Err(e),
+        }
+    } else {
         let mut world = lock(&shared.world);
         let now = world.clock.now_ms();
         match service {

@@ -7,12 +7,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::domain::{ContainerDef, Revision, TaskDefinition};
+use crate::domain::{ContainerDef, LogConfig, Revision, TaskDefinition};
 use crate::error::AppError;
 use crate::web::console::Console;
 use crate::web::extract::{Env, FamilyPath, Path, Query, RevisionPath};
 use crate::web::htmx::render;
-use crate::web::mask::display_value;
+use crate::web::mask::{display_option, display_value, mask_args};
 use crate::web::shell::Shell;
 use crate::web::td_diff::{DiffRow, diff};
 use crate::web::urls;
@@ -143,6 +143,20 @@ impl RevisionPage<'_> {
                 name: k.clone(),
                 value: display_value(k, v),
             })
+            .collect()
+    }
+
+    /// Command, entry point or health-check arguments as shown (secret
+    /// values masked, flags and names kept).
+    pub fn shown_args(&self, args: &[String]) -> Vec<String> {
+        mask_args(args)
+    }
+
+    /// Log-driver options as shown (secret-looking options masked).
+    pub fn log_options(&self, log: &LogConfig) -> Vec<(String, String)> {
+        log.options
+            .iter()
+            .map(|(k, v)| (k.clone(), display_option(k, v)))
             .collect()
     }
 }

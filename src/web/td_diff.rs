@@ -1,11 +1,12 @@
 //! A task definition flattened into labelled lines, and the side-by-side
-//! diff of two revisions built from them. Secret-looking environment values
-//! are masked on both sides (a change still shows as changed).
+//! diff of two revisions built from them. Secret-looking values (environment,
+//! arguments, log options, URL credentials: `web::mask`) are masked on both
+//! sides (a change still shows as changed).
 
 use std::collections::BTreeMap;
 
 use crate::domain::TaskDefinition;
-use crate::web::mask::display_value;
+use crate::web::mask::{display_option, display_value, mask_args};
 
 /// One row of a diff.
 pub struct DiffRow {
@@ -25,99 +26,116 @@ impl DiffRow {
     }
 }
 
-/// Every setting of `td` as (label, displayed value), secrets masked.
-pub fn flatten(td: &TaskDefinition) -> BTreeMap<String, String> {
+/// One setting as displayed (secrets masked) and as it really is (to tell
+/// a changed secret from an unchanged one without showing either).
+struct Setting {
+    shown: String,
+    raw: String,
+}
+
+/// Every setting of `td` by label, secrets masked (through `web::mask`).
+fn flatten(td: &TaskDefinition) -> BTreeMap<String, Setting> {
     let mut out = BTreeMap::new();
-    let mut put = |k: String, v: String| {
-        if !v.is_empty() {
-            out.insert(k, v);
-        }
-    };
-    put("task · cpu".into(), td.cpu.clone());
-    put("task · memory".into(), td.memory.clone());
-    put("task · network mode".into(), td.network_mode.clone());
-    put(
+    let o = &mut out;
+    plain(o, "task · cpu".into(), td.cpu.clone());
+    plain(o, "task · memory".into(), td.memory.clone());
+    plain(o, "task · network mode".into(), td.network_mode.clone());
+    plain(
+        o,
         "task · compatibilities".into(),
         td.compatibilities.join(", "),
     );
-    put("task · task role".into(), td.task_role_arn.clone());
-    put(
+    plain(o, "task · task role".into(), td.task_role_arn.clone());
+    plain(
+        o,
         "task · execution role".into(),
         td.execution_role_arn.clone(),
     );
     for v in &td.volumes {
-        put(format!("volume {}", v.name), v.source.clone());
+        plain(o, format!("volume {}", v.name), v.source.clone());
     }
     for c in &td.containers {
         let p = format!("container {}", c.name);
-        put(format!("{p} · image"), c.image.clone());
-        put(format!("{p} · cpu"), c.cpu.to_string());
-        put(
+        plain(o, format!("{p} · image"), c.image.clone());
+        plain(o, format!("{p} · cpu"), c.cpu.to_string());
+        plain(
+            o,
             format!("{p} · memory"),
             c.memory.map(|m| m.to_string()).unwrap_or_default(),
         );
-        put(
+        plain(
+            o,
             format!("{p} · memory reservation"),
             c.memory_reservation
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
         );
-        put(format!("{p} · essential"), c.essential.to_string());
+        plain(o, format!("{p} · essential"), c.essential.to_string());
         let ports: Vec<String> = c
             .ports
             .iter()
             .map(|pm| format!("{}/{}", pm.container_port, pm.protocol))
             .collect();
-        put(format!("{p} · ports"), ports.join(", "));
-        put(format!("{p} · command"), c.command.join(" "));
-        put(format!("{p} · entry point"), c.entry_point.join(" "));
+        plain(o, format!("{p} · ports"), ports.join(", "));
+        args(o, format!("{p} · command"), &c.command);
+        args(o, format!("{p} · entry point"), &c.entry_point);
         if let Some(h) = &c.health_check {
-            put(format!("{p} · health check"), h.command.join(" "));
+            args(o, format!("{p} · health check"), &h.command);
         }
         if let Some(l) = &c.log {
-            let opts: Vec<String> = l.options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let (shown, raw): (Vec<String>, Vec<String>) = l
+                .options
+                .iter()
+                .map(|(k, v)| (format!("{k}={}", display_option(k, v)), format!("{k}={v}")))
+                .unzip();
             put(
+                o,
                 format!("{p} · logs"),
-                format!("{} {}", l.driver, opts.join(" ")),
+                format!("{} {}", l.driver, shown.join(" ")),
+                format!("{} {}", l.driver, raw.join(" ")),
             );
         }
         for (k, v) in &c.environment {
-            put(format!("{p} · env {k}"), display_value(k, v));
+            put(o, format!("{p} · env {k}"), display_value(k, v), v.clone());
         }
         for (k, from) in &c.secrets {
-            put(format!("{p} · secret {k}"), from.clone());
+            put(o, format!("{p} · secret {k}"), from.clone(), from.clone());
         }
     }
     out
 }
 
+fn put(out: &mut BTreeMap<String, Setting>, k: String, shown: String, raw: String) {
+    if !raw.is_empty() {
+        out.insert(k, Setting { shown, raw });
+    }
+}
+
+fn plain(out: &mut BTreeMap<String, Setting>, k: String, v: String) {
+    put(out, k, v.clone(), v);
+}
+
+fn args(out: &mut BTreeMap<String, Setting>, k: String, a: &[String]) {
+    put(out, k, mask_args(a).join(" "), a.join(" "));
+}
+
 /// The diff of `old` → `new`. With `changes_only`, equal rows are left out.
+/// A masked setting whose real value changed shows as changed (both sides
+/// display the mask, the new side says "(changed)").
 pub fn diff(old: &TaskDefinition, new: &TaskDefinition, changes_only: bool) -> Vec<DiffRow> {
     let (a, b) = (flatten(old), flatten(new));
-    // Compare raw env values so a changed secret shows as changed even
-    // though both sides display the mask.
-    let raw = |td: &TaskDefinition| -> BTreeMap<String, String> {
-        td.containers
-            .iter()
-            .flat_map(|c| {
-                c.environment
-                    .iter()
-                    .map(move |(k, v)| (format!("container {} · env {k}", c.name), v.clone()))
-            })
-            .collect()
-    };
-    let (ra, rb) = (raw(old), raw(new));
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
         .map(|k| {
+            let (sa, sb) = (a.get(k), b.get(k));
             let mut row = DiffRow {
                 key: k.clone(),
-                old: a.get(k).cloned(),
-                new: b.get(k).cloned(),
+                old: sa.map(|s| s.shown.clone()),
+                new: sb.map(|s| s.shown.clone()),
             };
-            if row.old == row.new && ra.get(k) != rb.get(k) {
+            if row.old == row.new && sa.map(|s| &s.raw) != sb.map(|s| &s.raw) {
                 row.new = row.new.map(|v| format!("{v} (changed)"));
             }
             row

@@ -63,7 +63,7 @@ async fn a_star_pattern_protects_my_prod_cluster() {
     let mut state = app_state(&sb).await;
     state.settings = std::sync::Arc::new(ecsdeck::state::Settings {
         protected_clusters: vec!["*prod*".to_string()],
-        ..Default::default()
+        ..test_settings()
     });
     let app = TestApp::new(state);
     let op = app.session("operator").await;

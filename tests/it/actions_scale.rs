@@ -230,7 +230,7 @@ async fn read_only_mode_hides_and_refuses_actions() {
     let mut state = app_state(&sb).await;
     state.settings = std::sync::Arc::new(ecsdeck::state::Settings {
         read_only: true,
-        ..Default::default()
+        ..test_settings()
     });
     let app = TestApp::new(state);
     let op = app.session("operator").await;

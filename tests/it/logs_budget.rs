@@ -29,7 +29,7 @@ async fn state_with(sb: &ecsdeck::sandbox::SandboxHandle, limits: TailLimits) ->
         }),
     );
     env.tail = Arc::new(TailHub::new(env.aws.clone(), TailTiming::default()).with_limits(limits));
-    AppState::new(Default::default(), vec![env], plain.auth.clone())
+    AppState::new(test_settings(), vec![env], plain.auth.clone())
 }
 
 #[tokio::test]

@@ -157,7 +157,7 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
             max: Duration::from_secs(4),
         },
     ));
-    let state = AppState::new(Default::default(), vec![env], plain.auth.clone());
+    let state = AppState::new(test_settings(), vec![env], plain.auth.clone());
     let base = serve(state.clone()).await;
     let client = HttpClient::signed_in(&base, "viewer").await;
     write_lines(

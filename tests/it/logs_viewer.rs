@@ -81,7 +81,7 @@ async fn groups_and_streams_list_what_the_sandbox_holds() {
             && second.link("a", "Next page").is_none()
     );
 
-    let missing = viewer.get("/sandbox/logs?group=%2Fno%2Fsuch").await;
+    let missing = viewer.get("/sandbox/logs?group=%2Fit%2Fno-such").await;
     assert_eq!(missing.status, 404);
 }
 

@@ -175,3 +175,47 @@ async fn pages_interleave_streams_in_time_order() {
     assert_eq!(ids.len(), 40, "event ids are unique");
     sb.shutdown().await;
 }
+
+/// A viewer typing `[a, ..., ..., ..., ..., ..., x=zz]` over 2,000 lines of
+/// 200 words: the sandbox answers (its matcher is polynomial, see
+/// `repeated_ellipses_cost_polynomial_steps`, and matches outside the
+/// world's lock), the page shows exactly the matching lines, and the
+/// dashboard's `/healthz` and other sandbox calls answer meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_ellipses_over_wide_lines_do_not_stall_anything() {
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 1.0)).await;
+    let aws = sdk(&sb).await;
+    let app = TestApp::on(&sb).await;
+    let viewer = app.session("viewer").await;
+    let words: Vec<String> = (0..198).map(|i| format!("w{i}")).collect();
+    let lines: Vec<String> = (0..2_000)
+        .map(|i| {
+            let last = if i % 100 == 0 { "zz" } else { "yy" };
+            format!("a{i} {} {last}", words.join(" "))
+        })
+        .collect();
+    write_lines(&sb, "/it/wide", "s/app/1", -600_000, 1, &lines);
+
+    let pattern = ecsdeck::web::urls::encode("[a, ..., ..., ..., ..., ..., x=zz]");
+    let url =
+        format!("/sandbox/logs?group=%2Fit%2Fwide&stream=s%2Fapp%2F1&since=1h&filter={pattern}");
+    let page = viewer.get(&url);
+    let others = async {
+        let health = app.get("/healthz").await;
+        let clusters = aws.ecs.list_clusters().send().await.unwrap();
+        (health, clusters.cluster_arns().len())
+    };
+    let (page, (health, clusters)) =
+        tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            tokio::join!(page, others)
+        })
+        .await
+        .expect("the filter and the other calls all answer");
+    assert_eq!(health.status, 200);
+    assert!(clusters > 0);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let shown = page.log_messages();
+    assert_eq!(shown.len(), 20, "every 100th line ends in zz: {shown:?}");
+    assert!(shown.iter().all(|l| l.ends_with(" zz")));
+    assert!(calls(&sandbox_stats(&sb).await, "logs:FilterLogEvents") >= 1);
+}

@@ -29,7 +29,7 @@ async fn state_with(sb: &SandboxHandle, limits: ServerLimits) -> AppState {
     let mut state = app_state(sb).await;
     state.settings = Arc::new(Settings {
         server: limits,
-        ..Settings::default()
+        ..test_settings()
     });
     state
 }

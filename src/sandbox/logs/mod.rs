@@ -2,10 +2,11 @@
 //! `Logs_20140328.*` operations.
 //!
 //! Interface used by the rest of the sandbox (keep these signatures):
-//! `LogStore::new`, `create_group`, `append`, `handle`.
+//! `LogStore::new`, `create_group`, `append`, `handle`, `filter_scan`.
 
 mod describe;
 mod events;
+pub mod filter;
 pub mod filter_pattern;
 pub(crate) mod input;
 pub mod store;
@@ -57,13 +58,20 @@ impl LogStore {
             .unwrap_or_default()
     }
 
+    /// FilterLogEvents' first step, under the world's lock: validate and
+    /// pick the candidate events; `FilterScan::run` matches them after the
+    /// lock is released (a costly pattern must not stall the sandbox).
+    pub fn filter_scan(&self, body: &Value) -> Result<filter::FilterScan, ApiError> {
+        filter::scan(&self.data, body)
+    }
+
     /// Answers one `Logs_20140328.<op>` call.
     pub fn handle(&mut self, op: &str, body: &Value, now_ms: i64) -> Result<Value, ApiError> {
         match op {
             "DescribeLogGroups" => describe::describe_log_groups(&self.data, body),
             "DescribeLogStreams" => describe::describe_log_streams(&self.data, body),
             "GetLogEvents" => events::get_log_events(&self.data, body),
-            "FilterLogEvents" => events::filter_log_events(&self.data, body),
+            "FilterLogEvents" => filter::filter_log_events(&self.data, body),
             "CreateLogGroup" => write::create_log_group(&mut self.data, body, now_ms),
             "CreateLogStream" => write::create_log_stream(&mut self.data, body, now_ms),
             "PutLogEvents" => write::put_log_events(&mut self.data, body, now_ms),

@@ -1,6 +1,7 @@
 //! Log groups, streams and their append-only, time-ordered events.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The account and region every sandbox ARN uses.
 pub const ACCOUNT: &str = "123456789012";
@@ -20,8 +21,10 @@ pub struct Event {
     pub ts: i64,
     pub seq: u64,
     pub ingest: i64,
-    /// Boxed, not `String`: no spare capacity per stored line.
-    pub message: Box<str>,
+    /// Shared, not `String`: no spare capacity per stored line, and
+    /// FilterLogEvents copies its candidates out of the world's lock by
+    /// reference count, then matches them without holding it.
+    pub message: Arc<str>,
 }
 
 impl Event {

@@ -1,14 +1,16 @@
 //! `GET /{env}/logs`: log groups with stored bytes, retention and creation
-//! time, filtered by name prefix, paginated.
+//! time, filtered by name prefix, paginated; only the groups the
+//! environment allows (`access::GroupAccess`) are listed.
 
 use askama::Template;
 use axum::response::Response;
 
+use super::access::GroupAccess;
 use super::params::LogParams;
 use crate::auth::CurrentUser;
 use crate::domain::{LogGroup, human_bytes};
 use crate::error::AppError;
-use crate::state::Environment;
+use crate::state::{Environment, Settings};
 use crate::web::htmx::render;
 use crate::web::shell::Shell;
 use crate::web::urls::{self, QueryString};
@@ -39,9 +41,11 @@ impl LogGroupsPage {
 
 pub async fn list_groups(
     env: &Environment,
+    settings: &Settings,
     user: &CurrentUser,
     params: LogParams,
 ) -> Result<Response, AppError> {
+    let access = GroupAccess::of(env, settings).await?;
     let listing = env
         .fleet
         .log_groups(&params.prefix, params.next.clone())
@@ -60,7 +64,12 @@ pub async fn list_groups(
             .crumb("Logs", None),
         env: env.name.clone(),
         prefix: params.prefix,
-        groups: listing.items.clone(),
+        groups: listing
+            .items
+            .iter()
+            .filter(|g| access.allows(&g.name))
+            .cloned()
+            .collect(),
         next_url,
     })
 }

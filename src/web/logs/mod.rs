@@ -1,6 +1,7 @@
 //! `/{env}/logs…`: log groups, a group's streams, the viewer (one stream,
 //! several, or a service's tasks interleaved), live tail and download.
 
+pub mod access;
 pub mod ansi;
 pub mod download;
 pub mod groups;
@@ -11,13 +12,14 @@ pub mod streams;
 pub mod tail;
 pub mod viewer;
 
+use axum::extract::State;
 use axum::response::Response;
 
 use crate::auth::CurrentUser;
 use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::fleet::logs::LogView;
-use crate::state::Environment;
+use crate::state::{AppState, Environment, Settings};
 use crate::web::extract::{Env, Query};
 use lines::Tagger;
 use params::LogParams;
@@ -25,17 +27,19 @@ use pattern::Terms;
 
 /// `GET /{env}/logs`: groups, a group's streams or the viewer, by query.
 pub async fn show_logs(
+    State(state): State<AppState>,
     env: Env,
     user: CurrentUser,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let params = LogParams::parse(&pairs)?;
     if params.is_viewer() {
-        viewer::show_viewer(&env, &user, params).await
+        viewer::show_viewer(&env, &state.settings, &user, params).await
     } else if let Some(group) = params.group.clone() {
+        access::check_group(&env, &state.settings, &group).await?;
         streams::list_streams(&env, &user, group, params).await
     } else {
-        groups::list_groups(&env, &user, params).await
+        groups::list_groups(&env, &state.settings, &user, params).await
     }
 }
 
@@ -57,7 +61,13 @@ pub struct ResolvedView {
 }
 
 /// Resolves streams (from the task definitions for `service=`) and range.
-pub async fn resolve(env: &Environment, params: &LogParams) -> Result<ResolvedView, AppError> {
+/// A `group=` named in the URL must be one the environment allows
+/// (`access::check_group`: 403 otherwise, before any Logs call).
+pub async fn resolve(
+    env: &Environment,
+    settings: &Settings,
+    params: &LogParams,
+) -> Result<ResolvedView, AppError> {
     let pattern = params.pattern();
     let terms = Terms::parse(&pattern);
     let (start_ms, end_ms) = params.range(Timestamp::now().millis());
@@ -88,13 +98,15 @@ pub async fn resolve(env: &Environment, params: &LogParams) -> Result<ResolvedVi
                 .collect(),
         });
     }
+    let group = params.group.clone().unwrap_or_default();
+    access::check_group(env, settings, &group).await?;
     let title = match params.streams.as_slice() {
         [one] => one.clone(),
         many => format!("{} streams", many.len()),
     };
     Ok(ResolvedView {
         view: LogView {
-            group: params.group.clone().unwrap_or_default(),
+            group,
             streams: params.streams.clone(),
             pattern,
             start_ms,

@@ -87,7 +87,7 @@ pub async fn tail_logs(
             "The live tail needs group= and stream=, or service= and container=.".to_string(),
         ));
     }
-    let resolved = resolve(&env, &params).await?;
+    let resolved = resolve(&env, &state.settings, &params).await?;
     let terms = match (&resolved.terms, resolved.view.pattern.is_empty()) {
         (_, true) => None,
         (Some(t), false) => Some(t.clone()),

@@ -14,7 +14,7 @@ use super::{ResolvedView, resolve};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::fleet::logs::Recent;
-use crate::state::Environment;
+use crate::state::{Environment, Settings};
 use crate::web::htmx::render;
 use crate::web::shell::Shell;
 use crate::web::urls;
@@ -61,10 +61,11 @@ impl LogViewerPage {
 
 pub async fn show_viewer(
     env: &Environment,
+    settings: &Settings,
     user: &CurrentUser,
     params: LogParams,
 ) -> Result<Response, AppError> {
-    let resolved = resolve(env, &params).await?;
+    let resolved = resolve(env, settings, &params).await?;
     let ResolvedView {
         view,
         tagger,

@@ -129,6 +129,17 @@ pub fn test_auth_config() -> AuthConfig {
     }
 }
 
+/// The settings tests run with: the defaults, and the log groups tests
+/// write straight into the sandbox (`/it/…`) readable as if
+/// `--log-groups '/it/*'` were given (the seeded fleet's `/ecs/…` groups
+/// are readable anyway: its task definitions name them).
+pub fn test_settings() -> ecsdeck::state::Settings {
+    ecsdeck::state::Settings {
+        log_groups: vec!["/it/*".to_string()],
+        ..Default::default()
+    }
+}
+
 /// App state on `sb` with `store` and `config` (users not added).
 pub async fn app_state_with(sb: &SandboxHandle, store: Store, config: AuthConfig) -> AppState {
     // The dashboard as it runs in production: half of AWS's limits.
@@ -150,7 +161,7 @@ pub async fn app_state_with_budget(
         ecsdeck::aws::AwsClients::new(&conf, budget),
     );
     let auth = AuthState::new(store, config).unwrap();
-    AppState::new(Default::default(), vec![env], auth)
+    AppState::new(test_settings(), vec![env], auth)
 }
 
 /// A dashboard whose one environment ("sandbox") points at `sb`, with a

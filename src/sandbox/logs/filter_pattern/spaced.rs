@@ -117,20 +117,50 @@ fn field_ok(cond: &Option<(Op, String)>, value: &str) -> bool {
     }
 }
 
-fn match_from(fields: &[Field], values: &[&str]) -> bool {
-    match fields.split_first() {
-        None => values.is_empty(),
-        Some((Field::Ellipsis, rest)) => {
-            (0..=values.len()).any(|skip| match_from(rest, &values[skip..]))
+/// Whether `fields` match `values` as a whole, and how many steps that
+/// took. Dynamic programming over (field, value position) — `reach[j]`:
+/// the fields so far match exactly `values[..j]` — so any number of `...`
+/// costs at most (fields) × (values + 1) steps, never the exponential
+/// backtracking of trying every split.
+fn match_fields(fields: &[Field], values: &[&str]) -> (bool, usize) {
+    let n = values.len();
+    let mut steps = 0;
+    let mut reach = vec![false; n + 1];
+    reach[0] = true;
+    for field in fields {
+        let mut next = vec![false; n + 1];
+        match field {
+            Field::Ellipsis => {
+                let mut any = false;
+                for (j, r) in reach.iter().enumerate() {
+                    steps += 1;
+                    any |= *r;
+                    next[j] = any;
+                }
+            }
+            Field::Named(cond) => {
+                for (j, v) in values.iter().enumerate() {
+                    steps += 1;
+                    next[j + 1] = reach[j] && field_ok(cond, v);
+                }
+            }
         }
-        Some((Field::Named(cond), rest)) => values
-            .split_first()
-            .is_some_and(|(v, more)| field_ok(cond, v) && match_from(rest, more)),
+        reach = next;
+        if !reach.contains(&true) {
+            return (false, steps);
+        }
     }
+    (reach[n], steps)
 }
 
 impl SpacedPattern {
     pub fn matches(&self, message: &str) -> bool {
-        match_from(&self.0, &split_fields(message))
+        self.matches_counting(message).0
+    }
+
+    /// `matches`, and the matcher's step count (bounded by fields ×
+    /// (words + 1); tests hold it to that).
+    pub fn matches_counting(&self, message: &str) -> (bool, usize) {
+        match_fields(&self.0, &split_fields(message))
     }
 }

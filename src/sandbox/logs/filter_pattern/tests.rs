@@ -139,3 +139,35 @@ fn glob_matching() {
     assert!(glob("a*b*c", "aXbYc"));
     assert!(!glob("a*b*c", "aXcYb"));
 }
+
+#[test]
+fn repeated_ellipses_cost_polynomial_steps() {
+    // Backtracking over every split of 201 words among five `...` fields
+    // is C(205, 5) ≈ 2.9 × 10⁹ tries per line; the matcher takes at most
+    // fields × (words + 1).
+    let FilterPattern::Spaced(p) =
+        FilterPattern::parse("[a, ..., ..., ..., ..., ..., x=zz]").unwrap()
+    else {
+        panic!("a space-delimited pattern");
+    };
+    let words: Vec<String> = (0..199).map(|i| format!("w{i}")).collect();
+    let miss = format!("a {} yy", words.join(" "));
+    let hit = format!("a {} zz", words.join(" "));
+    // 201 words (a, w0…w198, the last), 7 fields.
+    let bound = 7 * (201 + 1);
+    let (matched, steps) = p.matches_counting(&miss);
+    assert!(!matched);
+    assert!(steps <= bound, "{steps} steps");
+    let (matched, steps) = p.matches_counting(&hit);
+    assert!(matched);
+    assert!(steps <= bound, "{steps} steps");
+    // The answers are those of the pattern language.
+    assert!(m("[a, ..., ..., x=zz]", "a zz"), "`...` may match nothing");
+    assert!(
+        m("[a, ..., x=zz]", "b q zz"),
+        "`a` names a field, any value"
+    );
+    assert!(!m("[a, ..., x=zz]", "b q yy"));
+    assert!(m("[..., ...]", ""));
+    assert!(!m("[a]", ""));
+}
