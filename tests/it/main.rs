@@ -39,6 +39,7 @@ mod logs_tail;
 mod logs_tail_end;
 mod logs_viewer;
 mod sandbox_ecr_images;
+mod sandbox_ecs_create;
 mod sandbox_ecs_deployments;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_lifecycle;
