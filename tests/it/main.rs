@@ -42,6 +42,7 @@ mod sandbox_ecr_images;
 mod sandbox_ecs_create;
 mod sandbox_ecs_deployments;
 mod sandbox_ecs_fleet;
+mod sandbox_ecs_hostile;
 mod sandbox_ecs_lifecycle;
 mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
