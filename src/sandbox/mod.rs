@@ -7,6 +7,7 @@ pub mod control;
 pub mod ecr;
 pub mod ecs;
 pub mod error;
+pub mod fleet_file;
 pub mod host;
 pub mod loggen;
 pub mod logs;
@@ -32,6 +33,9 @@ pub enum Fleet {
     Large(usize),
     /// Clusters with exact service counts (tests).
     Clusters(Vec<ClusterSpec>),
+    /// ECS API requests replayed at start-up (`--fleet FILE.json`, see
+    /// [`fleet_file`]).
+    Requests(Vec<fleet_file::FleetRequest>),
 }
 
 /// A cluster of `services` identical Fargate services named `svc-00000`…

@@ -43,8 +43,9 @@ pub struct SandboxOptions {
     #[arg(long = "fault-rate", env = "ECSDECK_SANDBOX_FAULT_RATE", default_value_t = 0.0, value_parser = parse_rate)]
     pub fault_rate: f64,
 
-    /// `seeded` (the demo fleet), `empty`, or `large:N` (one cluster with N
-    /// services, N up to 5000).
+    /// `seeded` (the demo fleet), `empty`, `large:N` (one cluster with N
+    /// services, N up to 5000), or a `.json` file of ECS API requests to
+    /// replay (see docs/sandbox.md).
     #[arg(long = "fleet", env = "ECSDECK_SANDBOX_FLEET", default_value = "seeded", value_parser = parse_fleet)]
     pub fleet: Fleet,
 
@@ -109,6 +110,9 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 }
 
 fn parse_fleet(s: &str) -> Result<Fleet, String> {
+    if crate::sandbox::fleet_file::is_fleet_file(s) {
+        return crate::sandbox::fleet_file::load(std::path::Path::new(s));
+    }
     let lower = s.to_ascii_lowercase();
     match lower.as_str() {
         "seeded" => Ok(Fleet::Seeded),
@@ -116,7 +120,7 @@ fn parse_fleet(s: &str) -> Result<Fleet, String> {
         _ => match lower.strip_prefix("large:").map(usize::from_str) {
             Some(Ok(n)) if (1..=5000).contains(&n) => Ok(Fleet::Large(n)),
             _ => Err(format!(
-                "expected `seeded`, `empty` or `large:N` (1 ≤ N ≤ 5000), got `{s}`"
+                "expected `seeded`, `empty`, `large:N` (1 ≤ N ≤ 5000) or a FILE.json, got `{s}`"
             )),
         },
     }
@@ -153,5 +157,8 @@ mod tests {
         assert_eq!(c.fault_rate, 0.1);
         assert!(Cli::try_parse_from(["x", "--fault-rate", "2"]).is_err());
         assert!(Cli::try_parse_from(["x", "--fleet", "large:0"]).is_err());
+        let file = Cli::parse_from(["x", "--fleet", "docs/fleet-example.json"]);
+        assert!(matches!(file.sandbox.fleet, Fleet::Requests(r) if r.len() == 6));
+        assert!(Cli::try_parse_from(["x", "--fleet", "docs/no-such-fleet.json"]).is_err());
     }
 }

@@ -20,13 +20,19 @@ pub fn cluster_json(c: &Cluster, body: &Value) -> Value {
         }
     }
     let mut active = [0i64; 2];
-    for s in c.services.values().filter(|s| s.status == "ACTIVE") {
-        active[usize::from(s.launch_type == "FARGATE")] += 1;
+    let mut draining = [0i64; 2];
+    for s in c.services.values() {
+        let i = usize::from(s.launch_type == "FARGATE");
+        match s.status.as_str() {
+            "ACTIVE" => active[i] += 1,
+            "DRAINING" => draining[i] += 1,
+            _ => {}
+        }
     }
     let mut v = json!({
         "clusterArn": c.arn,
         "clusterName": c.name,
-        "status": "ACTIVE",
+        "status": c.status,
         "registeredContainerInstancesCount": c.instances.len(),
         "runningTasksCount": running[0] + running[1],
         "pendingTasksCount": pending[0] + pending[1],
@@ -46,8 +52,8 @@ pub fn cluster_json(c: &Cluster, body: &Value) -> Value {
             stat("pendingFargateTasksCount", pending[1]),
             stat("activeEC2ServiceCount", active[0]),
             stat("activeFargateServiceCount", active[1]),
-            stat("drainingEC2ServiceCount", 0),
-            stat("drainingFargateServiceCount", 0),
+            stat("drainingEC2ServiceCount", draining[0]),
+            stat("drainingFargateServiceCount", draining[1]),
         ]);
     }
     if includes(body, "SETTINGS") {
@@ -72,7 +78,12 @@ pub fn cluster_json(c: &Cluster, body: &Value) -> Value {
 }
 
 pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
-    let arns: Vec<String> = ecs.clusters.values().map(|c| c.arn.clone()).collect();
+    let arns: Vec<String> = ecs
+        .clusters
+        .values()
+        .filter(|c| c.status == "ACTIVE")
+        .map(|c| c.arn.clone())
+        .collect();
     let (page, next) = pagination::page("ListClusters", body, &arns, 100, 100)?;
     Ok(render::with_token(json!({ "clusterArns": page }), next))
 }

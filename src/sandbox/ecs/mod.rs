@@ -4,6 +4,7 @@
 
 pub mod arn;
 pub mod autoscale;
+pub mod cluster_ops;
 pub mod clusters;
 pub mod deployments;
 pub mod lifecycle;
@@ -16,7 +17,9 @@ pub mod rollout;
 pub mod scheduler;
 pub mod schedules;
 pub mod seed;
+pub mod service_ops;
 pub mod services;
+pub mod tagging;
 pub mod task_definitions;
 pub mod tasks;
 pub mod transitions;
@@ -81,12 +84,18 @@ pub fn handle(world: &mut World, op: &str, body: &Value, now: i64) -> Result<Val
     match op {
         "ListClusters" => clusters::list(ecs, body),
         "DescribeClusters" => clusters::describe(ecs, body),
+        "CreateCluster" => cluster_ops::create(ecs, body),
+        "DeleteCluster" => cluster_ops::delete(ecs, body),
         "ListTagsForResource" => clusters::list_tags(ecs, body),
+        "TagResource" => tagging::tag(ecs, body),
+        "UntagResource" => tagging::untag(ecs, body),
         "ListContainerInstances" => clusters::list_instances(ecs, body),
         "DescribeContainerInstances" => clusters::describe_instances(ecs, body),
         "ListServices" => services::list(ecs, body),
         "DescribeServices" => services::describe(ecs, body),
         "UpdateService" => services::update(ecs, body, now),
+        "CreateService" => service_ops::create(ecs, body, now),
+        "DeleteService" => service_ops::delete(ecs, body),
         "ListTasks" => tasks::list(ecs, body),
         "DescribeTasks" => tasks::describe(ecs, body),
         "StopTask" => tasks::stop(ecs, body, now),

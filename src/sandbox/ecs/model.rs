@@ -16,6 +16,8 @@ pub type Tags = Vec<(String, String)>;
 pub struct Cluster {
     pub name: String,
     pub arn: String,
+    /// ACTIVE, or INACTIVE once deleted (still described, no longer listed).
+    pub status: String,
     pub tags: Tags,
     pub container_insights: bool,
     pub capacity_providers: Vec<String>,
@@ -95,6 +97,43 @@ pub struct Service {
     pub consecutive_failures: u32,
     pub steady: bool,
     pub last_placement_event_ms: i64,
+    /// As given to CreateService (rendered back as is).
+    pub capacity_provider_strategy: Option<Value>,
+    pub enable_execute_command: bool,
+}
+
+impl Service {
+    /// An ACTIVE service without deployments, created at `now`.
+    pub fn new(cluster: &str, name: &str, task_definition: &str, desired: i32, now: i64) -> Self {
+        Self {
+            name: name.to_string(),
+            arn: super::arn::service_arn(cluster, name),
+            cluster: cluster.to_string(),
+            status: "ACTIVE".to_string(),
+            desired,
+            launch_type: "FARGATE".to_string(),
+            scheduling_strategy: "REPLICA".to_string(),
+            task_definition: task_definition.to_string(),
+            deployment_config: DeploymentConfig::default(),
+            load_balancers: Vec::new(),
+            network: None,
+            platform_version: None,
+            health_check_grace_s: None,
+            role_arn: None,
+            deployments: Vec::new(),
+            history: Vec::new(),
+            events: VecDeque::new(),
+            tags: Vec::new(),
+            created_ms: now,
+            scenario: None,
+            next_start_ms: now,
+            consecutive_failures: 0,
+            steady: false,
+            last_placement_event_ms: 0,
+            capacity_provider_strategy: None,
+            enable_execute_command: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -154,6 +154,7 @@ pub fn reconcile(
     if let Some(p) = svc.deployments.first_mut() {
         p.desired = svc.desired;
     }
+    super::service_ops::finish_draining(svc, tasks);
 }
 
 /// Where an EC2 task goes, or why it cannot be placed.

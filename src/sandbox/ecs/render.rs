@@ -17,20 +17,6 @@ pub fn tags(tags: &Tags) -> Value {
     )
 }
 
-pub fn parse_tags(v: Option<&Value>) -> Tags {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| {
-                    let k = t.get("key")?.as_str()?;
-                    let v = t.get("value").and_then(Value::as_str).unwrap_or("");
-                    Some((k.to_string(), v.to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Adds `nextToken` when there is a next page.
 pub fn with_token(mut v: Value, next: Option<String>) -> Value {
     if let Some(t) = next {

@@ -12,13 +12,17 @@ use crate::sandbox::error::ApiError;
 
 pub fn cluster<'a>(ecs: &'a EcsState, body: &Value) -> Result<&'a Cluster, ApiError> {
     let name = arn::cluster_name(str_field(body, "cluster"))?;
-    ecs.clusters.get(&name).ok_or_else(arn::cluster_not_found)
+    ecs.clusters
+        .get(&name)
+        .filter(|c| c.status == "ACTIVE")
+        .ok_or_else(arn::cluster_not_found)
 }
 
 pub fn cluster_mut<'a>(ecs: &'a mut EcsState, body: &Value) -> Result<&'a mut Cluster, ApiError> {
     let name = arn::cluster_name(str_field(body, "cluster"))?;
     ecs.clusters
         .get_mut(&name)
+        .filter(|c| c.status == "ACTIVE")
         .ok_or_else(arn::cluster_not_found)
 }
 
@@ -118,8 +122,14 @@ pub fn service_json(svc: &Service, cluster: &Cluster, with_tags: bool) -> Value 
         "createdBy": format!("arn:aws:iam::{}:role/deployer", arn::ACCOUNT),
         "enableECSManagedTags": true,
         "propagateTags": "SERVICE",
-        "enableExecuteCommand": false,
+        "enableExecuteCommand": svc.enable_execute_command,
     });
+    if let Some(s) = &svc.capacity_provider_strategy {
+        v["capacityProviderStrategy"] = s.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("launchType");
+        }
+    }
     opt(&mut v, "platformVersion", svc.platform_version.clone());
     if svc.launch_type == "FARGATE" {
         v["platformFamily"] = json!("Linux");
@@ -183,7 +193,10 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
 }
 
 /// `current` with the members `dc` sets, validated as ECS does.
-fn deployment_config(current: &DeploymentConfig, dc: &Value) -> Result<DeploymentConfig, ApiError> {
+pub fn deployment_config(
+    current: &DeploymentConfig,
+    dc: &Value,
+) -> Result<DeploymentConfig, ApiError> {
     let mut cfg = current.clone();
     let percent = |name: &str| -> Result<Option<i32>, ApiError> {
         match arn::int_field(dc, name)? {

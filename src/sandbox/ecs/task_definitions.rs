@@ -52,6 +52,13 @@ pub fn register(
     now: i64,
 ) -> Result<TaskDef, ApiError> {
     let family = arn::required(&body, "family")?.to_string();
+    if !super::cluster_ops::valid_name(&family) {
+        return Err(ApiError::new(
+            400,
+            "ClientException",
+            "Family must be 1-255 characters: letters, numbers, hyphens and underscores.",
+        ));
+    }
     let containers = body.get("containerDefinitions").and_then(Value::as_array);
     if containers.is_none_or(|c| c.is_empty()) {
         return Err(ApiError::new(
@@ -142,7 +149,7 @@ pub fn to_json(def: &TaskDef) -> Value {
 }
 
 pub fn register_op(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiError> {
-    let tags = render::parse_tags(body.get("tags"));
+    let tags = super::tagging::parse(body.get("tags"))?;
     let def = register(ecs, body.clone(), tags.clone(), now)?;
     Ok(json!({ "taskDefinition": to_json(&def), "tags": render::tags(&tags) }))
 }

@@ -1,7 +1,7 @@
 //! A small builder for seeded fleets: clusters, EC2 capacity, ECR images,
 //! log groups, task definitions, and services already running.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
@@ -90,6 +90,7 @@ impl<'a> Seeder<'a> {
             Cluster {
                 name: name.to_string(),
                 arn: arn::cluster_arn(name),
+                status: "ACTIVE".to_string(),
                 tags,
                 container_insights: true,
                 capacity_providers: providers.iter().map(|p| p.to_string()).collect(),
@@ -202,20 +203,12 @@ impl<'a> Seeder<'a> {
             })
             .unwrap_or_default();
         let mut svc = Service {
-            name: spec.name.to_string(),
-            arn: arn::service_arn(spec.cluster, spec.name),
-            cluster: spec.cluster.to_string(),
-            status: "ACTIVE".to_string(),
-            desired: spec.desired,
             launch_type: spec.launch.to_string(),
-            scheduling_strategy: "REPLICA".to_string(),
-            task_definition: def.arn.clone(),
             deployment_config: spec.config.clone(),
             load_balancers: lbs,
             network: network.clone(),
             platform_version: (spec.launch == "FARGATE").then(|| "LATEST".to_string()),
             health_check_grace_s: spec.lb.map(|_| spec.grace.unwrap_or(60)).or(spec.grace),
-            role_arn: None,
             deployments: vec![Deployment {
                 id: dep_id.clone(),
                 status: "PRIMARY".to_string(),
@@ -236,15 +229,11 @@ impl<'a> Seeder<'a> {
                 breaker_triggered: false,
                 config: spec.config.clone(),
             }],
-            history: Vec::new(),
-            events: VecDeque::new(),
             tags: spec.tags.clone(),
             created_ms: now - 40 * DAY,
             scenario: spec.scenario,
-            next_start_ms: now,
-            consecutive_failures: 0,
             steady: true,
-            last_placement_event_ms: 0,
+            ..Service::new(spec.cluster, spec.name, &def.arn, spec.desired, now)
         };
         if let Some(s) = spec.scenario {
             svc.tags

@@ -35,6 +35,12 @@ pub fn build(world: &mut World, fleet: &Fleet, now_ms: i64) {
             clusters(world, &[spec], now_ms);
         }
         Fleet::Clusters(specs) => clusters(world, specs, now_ms),
+        Fleet::Requests(requests) => {
+            // `fleet_file::load` replayed them once already.
+            if let Err(e) = crate::sandbox::fleet_file::replay(world, requests, now_ms) {
+                tracing::error!(error = %e, "fleet file refused");
+            }
+        }
     }
     world.ecs.advanced_to_ms = now_ms;
 }
