@@ -67,7 +67,13 @@ impl World {
             ..AuthConfig::default()
         };
         let auth = AuthState::new(store, auth_config)?;
-        let state = AppState::new(Default::default(), vec![env], auth);
+        // The one-cluster fleet's tasks log nowhere; the seeded stream's
+        // group is readable as `--log-groups '/bench/*'` would make it.
+        let settings = ecsdeck::state::Settings {
+            log_groups: vec!["/bench/*".to_string()],
+            ..Default::default()
+        };
+        let state = AppState::new(settings, vec![env], auth);
         state.start_refreshers();
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
