@@ -67,6 +67,8 @@ pub struct AlbIdentity {
     pub groups: Vec<String>,
     /// None when the role map gives this user nothing.
     pub role: Option<Role>,
+    /// The token said `email_verified: false`: the address was ignored.
+    pub email_unverified: bool,
 }
 
 const P256_SPKI_PREFIX: [u8; 26] = [
@@ -246,7 +248,17 @@ impl AlbVerifier {
     }
 
     fn identity(&self, claims: &Map<String, Value>) -> AlbIdentity {
-        let email = claims.get("email").and_then(Value::as_str);
+        // An address the IdP says it has not verified grants nothing (it
+        // may be anyone's) and does not name the user.
+        let unverified = matches!(claims.get("email_verified"), Some(Value::Bool(false)))
+            || claims
+                .get("email_verified")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        let email = claims
+            .get("email")
+            .and_then(Value::as_str)
+            .filter(|_| !unverified);
         let name = email
             .or_else(|| claims.get("sub").and_then(Value::as_str))
             .unwrap_or("")
@@ -279,7 +291,12 @@ impl AlbVerifier {
         } else {
             None
         };
-        AlbIdentity { name, groups, role }
+        AlbIdentity {
+            name,
+            groups,
+            role,
+            email_unverified: unverified,
+        }
     }
 }
 

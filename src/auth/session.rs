@@ -131,7 +131,12 @@ pub async fn resolve(
                 }
             };
             let Some(role) = id.role else {
-                return Ok(Resolved::NoRole(id.name));
+                let who = if id.email_unverified {
+                    format!("{} (whose e-mail address is not verified)", id.name)
+                } else {
+                    id.name
+                };
+                return Ok(Resolved::NoRole(who));
             };
             match session.get::<SessionAuth>(AUTH_KEY).await? {
                 Some(s) if s.name == id.name && s.via == "alb" => {

@@ -253,7 +253,49 @@ async fn alb_users_post_with_csrf_and_sign_out(backend: Backend) {
     );
 }
 
+/// `email_verified: false` (boolean or string) grants nothing by e-mail;
+/// `true` or no claim at all keeps the e-mail grants; groups still count.
+async fn alb_unverified_email_grants_no_role(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let with = |email: &str, groups: &[&str], verified: Option<serde_json::Value>| {
+        let mut c = claims(email, groups, now_s() + 120);
+        if let Some(v) = verified {
+            c["email_verified"] = v;
+        }
+        token(&key, header("ES256", KID, ARN), c)
+    };
+    for (verified, role) in [
+        (Some(json!(true)), "admin"),
+        (Some(json!("true")), "admin"),
+        (None, "admin"),
+    ] {
+        let page = get_with_token(&env, &with("boss@example.com", &[], verified.clone())).await;
+        assert_eq!(page.status, 200, "{verified:?}");
+        assert_eq!(page.attr("body", "data-role").as_deref(), Some(role));
+    }
+    for verified in [json!(false), json!("false"), json!("False")] {
+        for email in ["boss@example.com", "dev@example.com"] {
+            let page = get_with_token(&env, &with(email, &[], Some(verified.clone()))).await;
+            assert_eq!(page.status, 403, "{email} {verified}");
+            assert!(page.body.contains("not verified"), "{}", page.body);
+            assert!(
+                !page.body.contains(email),
+                "an unverified address names no one"
+            );
+        }
+    }
+    let group = with("boss@example.com", &["deployers"], Some(json!(false)));
+    let page = get_with_token(&env, &group).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.attr("body", "data-role").as_deref(), Some("operator"));
+}
+
 both_backends!(
     alb_tokens_are_verified,
-    alb_users_post_with_csrf_and_sign_out
+    alb_users_post_with_csrf_and_sign_out,
+    alb_unverified_email_grants_no_role
 );
