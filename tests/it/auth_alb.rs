@@ -294,7 +294,73 @@ async fn alb_unverified_email_grants_no_role(backend: Backend) {
     assert_eq!(page.attr("body", "data-role").as_deref(), Some("operator"));
 }
 
+/// The sources of `form-action` in a CSP header.
+fn form_action(csp: &str) -> Vec<String> {
+    csp.split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("form-action "))
+        .map(|d| d.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    format!("{scheme}://{}", rest.split('/').next().unwrap())
+}
+
+/// Browsers hold the redirect after sign-out's form POST to the form
+/// page's `form-action`: the IdP's origin must be in it (and only then).
+async fn alb_sign_out_redirect_is_allowed_by_the_csp(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let t = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("dev@example.com", &["deployers"], now_s() + 120),
+    );
+    let c = env.anonymous();
+    for path in ["/", "/logout"] {
+        let page = c
+            .send(c.http.get(c.url(path)).header("x-amzn-oidc-data", &t))
+            .await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("signout-form"), "{path} has the form");
+        let csrf = page.csrf().unwrap();
+        let allowed = form_action(&page.header("content-security-policy"));
+        let out = c
+            .send(
+                c.http
+                    .post(c.url("/logout"))
+                    .header("x-amzn-oidc-data", &t)
+                    .header("x-csrf-token", &csrf),
+            )
+            .await;
+        assert_eq!(out.status, 303);
+        let target = out.header("location");
+        assert!(
+            allowed.contains(&origin_of(&target)),
+            "{path}: {target} not in form-action {allowed:?}"
+        );
+        assert_eq!(allowed, ["'self'", "https://idp.example"], "{path}");
+    }
+
+    let Some(local) = ServedApp::start(backend, |_| {}).await else {
+        return;
+    };
+    let login = local.app.get("/login").await;
+    assert_eq!(
+        form_action(&login.header("content-security-policy")),
+        ["'self'"],
+        "password mode keeps form-action 'self' only"
+    );
+}
+
 both_backends!(
+    alb_sign_out_redirect_is_allowed_by_the_csp,
     alb_tokens_are_verified,
     alb_users_post_with_csrf_and_sign_out,
     alb_unverified_email_grants_no_role
