@@ -69,6 +69,9 @@ pub struct AlbIdentity {
     pub role: Option<Role>,
     /// The token said `email_verified: false`: the address was ignored.
     pub email_unverified: bool,
+    /// The token's `iat`, if it has one, and `exp` (unix seconds).
+    pub issued_s: Option<i64>,
+    pub expires_s: i64,
 }
 
 const P256_SPKI_PREFIX: [u8; 26] = [
@@ -296,6 +299,8 @@ impl AlbVerifier {
             groups,
             role,
             email_unverified: unverified,
+            issued_s: claims.get("iat").and_then(Value::as_i64),
+            expires_s: claims.get("exp").and_then(Value::as_i64).unwrap_or(0),
         }
     }
 }

@@ -35,6 +35,9 @@ pub enum Resolved {
     User(CurrentUser),
     /// The load balancer vouches for this user, but no role maps to them.
     NoRole(String),
+    /// The load balancer vouches for this user, but their session is past
+    /// ecsdeck's idle or absolute timeout: they must sign in again.
+    Expired,
 }
 
 /// A fresh random token (256 bits, hex).
@@ -138,6 +141,11 @@ pub async fn resolve(
                 };
                 return Ok(Resolved::NoRole(who));
             };
+            if auth.alb_sessions.check(&id, config, now).is_err() {
+                tracing::info!(user = %id.name, "the load balancer's session is past ecsdeck's timeouts");
+                sign_out(session).await?;
+                return Ok(Resolved::Expired);
+            }
             match session.get::<SessionAuth>(AUTH_KEY).await? {
                 Some(s) if s.name == id.name && s.via == "alb" => {
                     touch(session, config, s, now).await?
