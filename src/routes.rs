@@ -247,7 +247,10 @@ pub fn app(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(from_fn(headers::security_headers))
+                .layer(from_fn_with_state(
+                    headers::content_security_policy(&state.auth.config.mode),
+                    headers::security_headers,
+                ))
                 .layer(from_fn_with_state(state.clone(), auth::hsts))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
                 .layer(auth::session_layer(&state.auth)),

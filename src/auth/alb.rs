@@ -67,6 +67,11 @@ pub struct AlbIdentity {
     pub groups: Vec<String>,
     /// None when the role map gives this user nothing.
     pub role: Option<Role>,
+    /// The token said `email_verified: false`: the address was ignored.
+    pub email_unverified: bool,
+    /// The token's `iat`, if it has one, and `exp` (unix seconds).
+    pub issued_s: Option<i64>,
+    pub expires_s: i64,
 }
 
 const P256_SPKI_PREFIX: [u8; 26] = [
@@ -246,7 +251,17 @@ impl AlbVerifier {
     }
 
     fn identity(&self, claims: &Map<String, Value>) -> AlbIdentity {
-        let email = claims.get("email").and_then(Value::as_str);
+        // An address the IdP says it has not verified grants nothing (it
+        // may be anyone's) and does not name the user.
+        let unverified = matches!(claims.get("email_verified"), Some(Value::Bool(false)))
+            || claims
+                .get("email_verified")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        let email = claims
+            .get("email")
+            .and_then(Value::as_str)
+            .filter(|_| !unverified);
         let name = email
             .or_else(|| claims.get("sub").and_then(Value::as_str))
             .unwrap_or("")
@@ -279,7 +294,14 @@ impl AlbVerifier {
         } else {
             None
         };
-        AlbIdentity { name, groups, role }
+        AlbIdentity {
+            name,
+            groups,
+            role,
+            email_unverified: unverified,
+            issued_s: claims.get("iat").and_then(Value::as_i64),
+            expires_s: claims.get("exp").and_then(Value::as_i64).unwrap_or(0),
+        }
     }
 }
 

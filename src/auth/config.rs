@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Clock;
 use super::alb::{AlbConfig, AlbVerifier};
 use super::audit_limit::{DeniedAuditLimiter, DeniedAuditLimits};
 use super::gate::VerifyGate;
 use super::limiter::{LoginLimiter, LoginLimits};
+use super::{AlbSessions, Clock};
 use crate::store::Store;
 
 /// Where users come from.
@@ -93,6 +93,8 @@ pub struct AuthState {
     /// Bounds the `denied` audit rows each user causes.
     pub denied_audit: Arc<DeniedAuditLimiter>,
     pub alb: Option<Arc<AlbVerifier>>,
+    /// ecsdeck's own timeouts for users the ALB vouches for.
+    pub alb_sessions: Arc<AlbSessions>,
 }
 
 impl AuthState {
@@ -112,6 +114,7 @@ impl AuthState {
                 config.denied_audit,
                 config.clock.clone(),
             )),
+            alb_sessions: Arc::new(AlbSessions::new(&config)),
             config: Arc::new(config),
             alb,
         })

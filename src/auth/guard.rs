@@ -159,6 +159,15 @@ pub async fn require_access(State(guard): State<Guard>, req: Request, next: Next
                     .into_response(),
                 };
             }
+            Ok(Resolved::Expired) => {
+                let mut resp = AppError::Unauthorized(
+                    "Your ecsdeck session has expired. Reload the page to sign in again through the load balancer."
+                        .to_string(),
+                )
+                .into_response();
+                super::expire_alb_cookies(resp.headers_mut());
+                return resp;
+            }
             Ok(Resolved::NoRole(name)) => {
                 return AppError::Forbidden(format!(
                     "{name} is signed in but has no ecsdeck role. Ask an administrator to grant one."

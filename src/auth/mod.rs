@@ -18,6 +18,7 @@
 
 mod access;
 pub mod alb;
+mod alb_sessions;
 mod audit_limit;
 mod config;
 pub mod csrf;
@@ -43,6 +44,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub use crate::clock::Clock;
 pub use access::Access;
 pub use alb::AlbConfig;
+pub use alb_sessions::{AlbSessions, SpanExpired, expire_alb_cookies};
 pub use audit_limit::{
     DeniedAudit, DeniedAuditLimiter, DeniedAuditLimits, FIELD_MAX, TRUNCATED, clip,
 };

@@ -78,6 +78,9 @@ pub async fn still_signed_in(
     }
     if auth.alb.is_some() {
         // Roles come from the load balancer's claims, checked per request.
+        if !auth.alb_sessions.is_live(&user.name, config, now) {
+            return Err(Ended::Expired);
+        }
         return Ok(());
     }
     match auth.store.user_get(&user.name).await {

@@ -35,6 +35,9 @@ pub enum Resolved {
     User(CurrentUser),
     /// The load balancer vouches for this user, but no role maps to them.
     NoRole(String),
+    /// The load balancer vouches for this user, but their session is past
+    /// ecsdeck's idle or absolute timeout: they must sign in again.
+    Expired,
 }
 
 /// A fresh random token (256 bits, hex).
@@ -131,8 +134,18 @@ pub async fn resolve(
                 }
             };
             let Some(role) = id.role else {
-                return Ok(Resolved::NoRole(id.name));
+                let who = if id.email_unverified {
+                    format!("{} (whose e-mail address is not verified)", id.name)
+                } else {
+                    id.name
+                };
+                return Ok(Resolved::NoRole(who));
             };
+            if auth.alb_sessions.check(&id, config, now).is_err() {
+                tracing::info!(user = %id.name, "the load balancer's session is past ecsdeck's timeouts");
+                sign_out(session).await?;
+                return Ok(Resolved::Expired);
+            }
             match session.get::<SessionAuth>(AUTH_KEY).await? {
                 Some(s) if s.name == id.name && s.via == "alb" => {
                     touch(session, config, s, now).await?

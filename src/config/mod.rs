@@ -322,6 +322,12 @@ impl AuthArgs {
                 let Some(arn) = self.alb_arn.clone() else {
                     anyhow::bail!("--auth alb needs --alb-arn (the load balancer's ARN)");
                 };
+                if let Some(url) = &self.alb_logout_url {
+                    anyhow::ensure!(
+                        crate::web::headers::logout_origin(url).is_some(),
+                        "--alb-logout-url must be an absolute http(s) URL, not {url:?}"
+                    );
+                }
                 AuthMode::Alb(AlbConfig {
                     signer_arn: arn,
                     key_url: self.alb_key_url.clone(),

@@ -80,6 +80,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     }
     out.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Cookies the refusal set (an expired ALB session clears the ALB's).
+    for cookie in resp.headers().get_all(header::SET_COOKIE) {
+        out.headers_mut().append(header::SET_COOKIE, cookie.clone());
+    }
     out
 }
 

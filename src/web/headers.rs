@@ -1,23 +1,57 @@
-//! Security headers on every response. The CSP allows only our own origin:
-//! no inline scripts or styles, no eval (htmx is configured not to need them).
+//! Security headers on every response. The CSP allows only our own origin
+//! (and, behind an ALB, forms may lead to its logout URL's origin): no
+//! inline scripts or styles, no eval (htmx is configured not to need them).
 //! And the client's `X-Request-Id`, checked before anything records it.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::auth::AuthMode;
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
 form-action 'self'; frame-ancestors 'none'";
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// The CSP this server sends. Behind an ALB with a logout URL, sign-out's
+/// form POST is answered with a redirect to the identity provider, and
+/// browsers hold redirects after a form submission to `form-action`: so
+/// that URL's origin (and only it) is allowed there too.
+pub fn content_security_policy(mode: &AuthMode) -> HeaderValue {
+    let origin = match mode {
+        AuthMode::Alb(alb) => alb.logout_url.as_deref().and_then(logout_origin),
+        AuthMode::Local => None,
+    };
+    let csp = match origin {
+        Some(o) => CONTENT_SECURITY_POLICY
+            .replace("form-action 'self'", &format!("form-action 'self' {o}")),
+        None => CONTENT_SECURITY_POLICY.to_string(),
+    };
+    HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
+
+/// `scheme://host[:port]` of an http(s) URL, as a CSP source.
+pub fn logout_origin(url: &str) -> Option<String> {
+    let uri = url.parse::<axum::http::Uri>().ok()?;
+    let scheme = uri.scheme_str()?.to_ascii_lowercase();
+    let authority = uri.authority()?.as_str();
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    (matches!(scheme.as_str(), "https" | "http") && authority.chars().all(plain))
+        .then(|| format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+pub async fn security_headers(
+    State(csp): State<HeaderValue>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(csp);
     let mut set = |name: HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };
-    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "same-origin");
     set(header::X_FRAME_OPTIONS, "DENY");

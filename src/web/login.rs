@@ -181,14 +181,6 @@ pub async fn show_logout(
     Ok(no_store(Html(page.render()?).into_response()))
 }
 
-/// The ALB's session cookies (sharded up to 4); expired on sign-out.
-const ALB_COOKIES: [&str; 4] = [
-    "AWSELBAuthSessionCookie-0",
-    "AWSELBAuthSessionCookie-1",
-    "AWSELBAuthSessionCookie-2",
-    "AWSELBAuthSessionCookie-3",
-];
-
 pub async fn sign_out_user(
     State(state): State<AppState>,
     session: Session,
@@ -199,13 +191,9 @@ pub async fn sign_out_user(
     let resp = match &state.auth.config.mode {
         AuthMode::Local => Redirect::to(&urls::login()).into_response(),
         AuthMode::Alb(alb) => {
+            state.auth.alb_sessions.forget(&user.name);
             let mut resp = Redirect::to(alb.logout_url.as_deref().unwrap_or("/")).into_response();
-            for name in ALB_COOKIES {
-                let expire = format!("{name}=; Path=/; Max-Age=0; Secure; HttpOnly");
-                if let Ok(v) = HeaderValue::from_str(&expire) {
-                    resp.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
+            crate::auth::expire_alb_cookies(resp.headers_mut());
             resp
         }
     };

@@ -16,11 +16,11 @@ use serde_json::json;
 use crate::both_backends;
 use crate::harness::*;
 
-const ARN: &str =
+pub(crate) const ARN: &str =
     "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/deck/50dc6c495c0c9188";
-const KID: &str = "4a7c1f0e-1b2c-4d5e-8f90-123456789abc";
+pub(crate) const KID: &str = "4a7c1f0e-1b2c-4d5e-8f90-123456789abc";
 
-struct KeyServer {
+pub(crate) struct KeyServer {
     url: String,
     fetches: Arc<AtomicUsize>,
 }
@@ -28,7 +28,7 @@ struct KeyServer {
 /// Serves the PEM of `point` at `/{KID}`; 404 for any other kid. (A stand-in
 /// for AWS's key endpoint, not ecsdeck's router: axum's own extractor is fine.)
 #[allow(clippy::disallowed_types)]
-async fn key_server(point: Vec<u8>) -> KeyServer {
+pub(crate) async fn key_server(point: Vec<u8>) -> KeyServer {
     let fetches = Arc::new(AtomicUsize::new(0));
     let counter = fetches.clone();
     let pem = p256_pem_from_point(&point);
@@ -58,14 +58,18 @@ async fn key_server(point: Vec<u8>) -> KeyServer {
     }
 }
 
-fn key_pair() -> EcdsaKeyPair {
+pub(crate) fn key_pair() -> EcdsaKeyPair {
     let rng = SystemRandom::new();
     let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
     EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).unwrap()
 }
 
 /// A token as ALB makes it: padded base64url segments, ES256 signature.
-fn token(key: &EcdsaKeyPair, header: serde_json::Value, claims: serde_json::Value) -> String {
+pub(crate) fn token(
+    key: &EcdsaKeyPair,
+    header: serde_json::Value,
+    claims: serde_json::Value,
+) -> String {
     let h = URL_SAFE.encode(header.to_string());
     let p = URL_SAFE.encode(claims.to_string());
     let signed = format!("{h}.{p}");
@@ -73,19 +77,19 @@ fn token(key: &EcdsaKeyPair, header: serde_json::Value, claims: serde_json::Valu
     format!("{signed}.{}", URL_SAFE.encode(sig.as_ref()))
 }
 
-fn now_s() -> i64 {
+pub(crate) fn now_s() -> i64 {
     ecsdeck::store::now_ms() / 1000
 }
 
-fn header(alg: &str, kid: &str, signer: &str) -> serde_json::Value {
+pub(crate) fn header(alg: &str, kid: &str, signer: &str) -> serde_json::Value {
     json!({"alg": alg, "kid": kid, "signer": signer, "iss": "https://idp.example", "client": "deck", "typ": "JWT", "exp": now_s() + 120})
 }
 
-fn claims(email: &str, groups: &[&str], exp: i64) -> serde_json::Value {
+pub(crate) fn claims(email: &str, groups: &[&str], exp: i64) -> serde_json::Value {
     json!({"sub": "1234", "email": email, "groups": groups, "exp": exp, "iss": "https://idp.example"})
 }
 
-async fn alb_env(backend: Backend, keys: &KeyServer) -> Option<ServedApp> {
+pub(crate) async fn alb_env(backend: Backend, keys: &KeyServer) -> Option<ServedApp> {
     let key_url = keys.url.clone();
     ServedApp::start(backend, move |c| {
         c.mode = AuthMode::Alb(AlbConfig {
@@ -102,7 +106,7 @@ async fn alb_env(backend: Backend, keys: &KeyServer) -> Option<ServedApp> {
 }
 
 /// The overview with ALB's header, through the router (no cookies kept).
-async fn get_with_token(env: &ServedApp, token: &str) -> Page {
+pub(crate) async fn get_with_token(env: &ServedApp, token: &str) -> Page {
     env.app.get_with("/", &[("x-amzn-oidc-data", token)]).await
 }
 
@@ -253,7 +257,115 @@ async fn alb_users_post_with_csrf_and_sign_out(backend: Backend) {
     );
 }
 
+/// `email_verified: false` (boolean or string) grants nothing by e-mail;
+/// `true` or no claim at all keeps the e-mail grants; groups still count.
+async fn alb_unverified_email_grants_no_role(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let with = |email: &str, groups: &[&str], verified: Option<serde_json::Value>| {
+        let mut c = claims(email, groups, now_s() + 120);
+        if let Some(v) = verified {
+            c["email_verified"] = v;
+        }
+        token(&key, header("ES256", KID, ARN), c)
+    };
+    for (verified, role) in [
+        (Some(json!(true)), "admin"),
+        (Some(json!("true")), "admin"),
+        (None, "admin"),
+    ] {
+        let page = get_with_token(&env, &with("boss@example.com", &[], verified.clone())).await;
+        assert_eq!(page.status, 200, "{verified:?}");
+        assert_eq!(page.attr("body", "data-role").as_deref(), Some(role));
+    }
+    for verified in [json!(false), json!("false"), json!("False")] {
+        for email in ["boss@example.com", "dev@example.com"] {
+            let page = get_with_token(&env, &with(email, &[], Some(verified.clone()))).await;
+            assert_eq!(page.status, 403, "{email} {verified}");
+            assert!(page.body.contains("not verified"), "{}", page.body);
+            assert!(
+                !page.body.contains(email),
+                "an unverified address names no one"
+            );
+        }
+    }
+    let group = with("boss@example.com", &["deployers"], Some(json!(false)));
+    let page = get_with_token(&env, &group).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.attr("body", "data-role").as_deref(), Some("operator"));
+}
+
+/// The sources of `form-action` in a CSP header.
+fn form_action(csp: &str) -> Vec<String> {
+    csp.split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("form-action "))
+        .map(|d| d.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    format!("{scheme}://{}", rest.split('/').next().unwrap())
+}
+
+/// Browsers hold the redirect after sign-out's form POST to the form
+/// page's `form-action`: the IdP's origin must be in it (and only then).
+async fn alb_sign_out_redirect_is_allowed_by_the_csp(backend: Backend) {
+    let key = key_pair();
+    let keys = key_server(key.public_key().as_ref().to_vec()).await;
+    let Some(env) = alb_env(backend, &keys).await else {
+        return;
+    };
+    let t = token(
+        &key,
+        header("ES256", KID, ARN),
+        claims("dev@example.com", &["deployers"], now_s() + 120),
+    );
+    let c = env.anonymous();
+    for path in ["/", "/logout"] {
+        let page = c
+            .send(c.http.get(c.url(path)).header("x-amzn-oidc-data", &t))
+            .await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains("signout-form"), "{path} has the form");
+        let csrf = page.csrf().unwrap();
+        let allowed = form_action(page.header("content-security-policy"));
+        let out = c
+            .send(
+                c.http
+                    .post(c.url("/logout"))
+                    .header("x-amzn-oidc-data", &t)
+                    .header("x-csrf-token", &csrf),
+            )
+            .await;
+        assert_eq!(out.status, 303);
+        let target = out.header("location");
+        assert!(
+            allowed.contains(&origin_of(target)),
+            "{path}: {target} not in form-action {allowed:?}"
+        );
+        assert_eq!(allowed, ["'self'", "https://idp.example"], "{path}");
+    }
+
+    let Some(local) = ServedApp::start(backend, |_| {}).await else {
+        return;
+    };
+    let login = local.app.get("/login").await;
+    assert_eq!(
+        form_action(login.header("content-security-policy")),
+        ["'self'"],
+        "password mode keeps form-action 'self' only"
+    );
+}
+
 both_backends!(
+    alb_sign_out_redirect_is_allowed_by_the_csp,
     alb_tokens_are_verified,
-    alb_users_post_with_csrf_and_sign_out
+    alb_users_post_with_csrf_and_sign_out,
+    alb_unverified_email_grants_no_role
 );

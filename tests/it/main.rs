@@ -11,6 +11,7 @@ mod actions_stop;
 mod architecture_doc;
 mod auth_actions;
 mod auth_alb;
+mod auth_alb_sessions;
 mod auth_csrf;
 mod auth_login;
 mod auth_login_limits;
