@@ -47,18 +47,7 @@ pub async fn hammer(
             times
         }));
     }
-    let mut times = Vec::with_capacity(requests);
-    for t in tasks {
-        times.extend(t.await?);
-    }
-    let wall = started.elapsed();
-    times.sort();
-    Ok(Latency {
-        p50_ms: percentile(&times, 0.50),
-        p99_ms: percentile(&times, 0.99),
-        per_second: times.len() as f64 / wall.as_secs_f64(),
-        errors: errors.load(Ordering::Relaxed),
-    })
+    latency(tasks, started, &errors).await
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> f64 {
@@ -176,6 +165,15 @@ pub async fn connections(
             times
         }));
     }
+    latency(tasks, started, &errors).await
+}
+
+/// Every task's request times together: percentiles and requests/s.
+async fn latency(
+    tasks: Vec<tokio::task::JoinHandle<Vec<Duration>>>,
+    started: Instant,
+    errors: &AtomicU64,
+) -> anyhow::Result<Latency> {
     let mut times = Vec::new();
     for t in tasks {
         times.extend(t.await?);
