@@ -49,11 +49,17 @@ pub fn is_fleet_file(value: &str) -> bool {
 pub fn load(path: &Path) -> Result<Fleet, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
-    let file: FleetFile = serde_json::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let requests = parse(&text).map_err(|e| format!("{shown}: {e}"))?;
     let mut scratch = World::new(SimClock::new(1.0));
     let now = scratch.clock.now_ms();
-    replay(&mut scratch, &file.requests, now).map_err(|e| format!("{shown}: {e}"))?;
-    Ok(Fleet::Requests(file.requests))
+    replay(&mut scratch, &requests, now).map_err(|e| format!("{shown}: {e}"))?;
+    Ok(Fleet::Requests(requests))
+}
+
+/// The requests of a fleet file's text.
+pub fn parse(text: &str) -> Result<Vec<FleetRequest>, String> {
+    let file: FleetFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    Ok(file.requests)
 }
 
 /// Runs `requests` in order through the ECS handlers, as of `now`.

@@ -29,6 +29,9 @@ pub enum Fleet {
     Seeded,
     /// No clusters at all.
     Empty,
+    /// One cluster `hostile` with hostile strings in every free-text field
+    /// (`--fleet hostile`, see `ecs::seed::hostile`).
+    Hostile,
     /// One cluster `large` with this many services (benchmarks).
     Large(usize),
     /// Clusters with exact service counts (tests).

@@ -43,8 +43,9 @@ pub struct SandboxOptions {
     #[arg(long = "fault-rate", env = "ECSDECK_SANDBOX_FAULT_RATE", default_value_t = 0.0, value_parser = parse_rate)]
     pub fault_rate: f64,
 
-    /// `seeded` (the demo fleet), `empty`, `large:N` (one cluster with N
-    /// services, N up to 5000), or a `.json` file of ECS API requests to
+    /// `seeded` (the demo fleet), `empty`, `hostile` (hostile strings in
+    /// every free-text field), `large:N` (one cluster with N services, N up
+    /// to 5000), or a `.json` file of ECS API requests to
     /// replay (see docs/sandbox.md).
     #[arg(long = "fleet", env = "ECSDECK_SANDBOX_FLEET", default_value = "seeded", value_parser = parse_fleet)]
     pub fleet: Fleet,
@@ -117,10 +118,11 @@ fn parse_fleet(s: &str) -> Result<Fleet, String> {
     match lower.as_str() {
         "seeded" => Ok(Fleet::Seeded),
         "empty" => Ok(Fleet::Empty),
+        "hostile" => Ok(Fleet::Hostile),
         _ => match lower.strip_prefix("large:").map(usize::from_str) {
             Some(Ok(n)) if (1..=5000).contains(&n) => Ok(Fleet::Large(n)),
             _ => Err(format!(
-                "expected `seeded`, `empty`, `large:N` (1 ≤ N ≤ 5000) or a FILE.json, got `{s}`"
+                "expected `seeded`, `empty`, `hostile`, `large:N` (1 ≤ N ≤ 5000) or a FILE.json, got `{s}`"
             )),
         },
     }

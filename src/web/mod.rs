@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod console;
 pub mod context;
 pub mod error_page;
+pub mod escape;
 pub mod extract;
 pub mod headers;
 pub mod health;

@@ -118,7 +118,9 @@ pub fn digest_for(image: &str) -> String {
 
 fn profile_for(name: &str, image: &str) -> LogProfile {
     let s = format!("{name} {image}").to_ascii_lowercase();
-    if s.contains("worker") || s.contains("good_job") || s.contains("goodjob") {
+    if s.contains("hostile") {
+        LogProfile::Hostile
+    } else if s.contains("worker") || s.contains("good_job") || s.contains("goodjob") {
         LogProfile::GoodJobWorker
     } else if s.contains("nginx") {
         LogProfile::Nginx

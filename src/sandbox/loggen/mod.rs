@@ -8,6 +8,7 @@
 //! job's lines) at random intervals whose mean depends on the profile.
 
 mod crash;
+pub mod hostile;
 mod jvm;
 mod rails;
 mod rng;
@@ -35,6 +36,9 @@ pub enum LogProfile {
     Pipeline,
     /// Anything else: a generic app.
     Generic,
+    /// Markup, terminal escapes, bidi overrides, a 100 KB line, invalid
+    /// UTF-8 (`--fleet hostile`).
+    Hostile,
 }
 
 impl LogProfile {
@@ -49,6 +53,7 @@ impl LogProfile {
             LogProfile::Cms => 1_200,
             LogProfile::Pipeline => 1_500,
             LogProfile::Generic => 3_000,
+            LogProfile::Hostile => 5_000,
         }
     }
 }
@@ -105,6 +110,7 @@ impl LogGen {
             LogProfile::Cms => jvm::cms_boot(now_ms),
             LogProfile::Pipeline => jvm::pipeline_boot(now_ms),
             LogProfile::Generic => jvm::generic_boot(now_ms),
+            LogProfile::Hostile => hostile::boot(now_ms),
         };
         let end = now_ms.saturating_add(lines.len() as i64);
         self.next_at = Some(end.saturating_add(self.gap()));
@@ -147,6 +153,7 @@ impl LogGen {
             LogProfile::Cms => jvm::cms(r, at),
             LogProfile::Pipeline => jvm::pipeline(r, at, n),
             LogProfile::Generic => jvm::generic(r, at, n),
+            LogProfile::Hostile => hostile::burst(r, at),
         }
     }
 

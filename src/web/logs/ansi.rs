@@ -2,7 +2,8 @@
 //! `<span class="ansi-…">`, strips every other escape or control sequence
 //! (cursor moves, OSC titles, bells) and wraps filter-term matches in
 //! `<mark>`. The output is the only log-derived HTML a template emits
-//! unescaped, and it can only be built here.
+//! unescaped (`|safe` in `partials/log_lines.html`), and it can only be
+//! built here, which escapes every byte of log text.
 
 use std::fmt;
 
@@ -21,9 +22,6 @@ impl fmt::Display for LogHtml {
         f.write_str(&self.0)
     }
 }
-
-/// Built only by `to_html`, which escapes every byte of log text.
-impl askama::filters::HtmlSafe for LogHtml {}
 
 const COLOURS: [&str; 8] = [
     "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
@@ -269,7 +267,11 @@ fn escape_into(out: &mut String, s: &str) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c => {
+                if crate::web::escape::write_visible(out, c).is_none() {
+                    out.push(c);
+                }
+            }
         }
     }
 }

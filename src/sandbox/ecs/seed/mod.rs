@@ -3,6 +3,7 @@
 
 mod builder;
 mod cms;
+pub mod hostile;
 mod pipeline;
 mod production;
 mod staging;
@@ -25,6 +26,7 @@ const LOGGED_PREHISTORY_MS: i64 = 10 * 60_000;
 pub fn build(world: &mut World, fleet: &Fleet, now_ms: i64) {
     match fleet {
         Fleet::Empty => {}
+        Fleet::Hostile => hostile::build(world, now_ms),
         Fleet::Seeded => seeded(world, now_ms),
         Fleet::Large(n) => {
             let spec = ClusterSpec {
