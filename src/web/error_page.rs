@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -37,8 +37,13 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         .unwrap_or("-")
         .to_string();
     let resp = next.run(req).await;
-    let Some(report) = resp.extensions().get::<ErrorReport>().cloned() else {
-        return resp;
+    let report = match resp.extensions().get::<ErrorReport>() {
+        Some(report) => report.clone(),
+        // The request timeout (`routes.rs`) answers a bare 408.
+        None if resp.status() == StatusCode::REQUEST_TIMEOUT => {
+            timed_out(state.settings.server.request_timeout)
+        }
+        None => return resp,
     };
     if report.status.is_server_error() {
         tracing::error!(status = report.status.as_u16(), error = %report.detail, "request failed");
@@ -90,4 +95,19 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
 /// The router's fallback: a styled 404.
 pub async fn not_found(uri: axum::http::Uri) -> AppError {
     AppError::NotFound(format!("There is no page at {}.", uri.path()))
+}
+
+/// What a request that ran past the request timeout tells its user.
+fn timed_out(limit: std::time::Duration) -> ErrorReport {
+    ErrorReport {
+        status: StatusCode::REQUEST_TIMEOUT,
+        title: "Request timed out",
+        message: format!(
+            "This page took longer than {} s to prepare, so ecsdeck stopped waiting. \
+             AWS may be slow or throttling; the data is still being read in the \
+             background, so try again in a moment.",
+            limit.as_secs_f64().ceil()
+        ),
+        detail: "request timeout".to_string(),
+    }
 }

@@ -85,6 +85,17 @@ impl HttpClient {
         c
     }
 
+    /// The same browser (cookie jar, CSRF token) talking to another server
+    /// of the same app (cookies are not port-specific).
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: base.to_string(),
+            jar: self.jar.clone(),
+            csrf: Mutex::new(self.csrf.lock().unwrap().clone()),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
