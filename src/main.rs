@@ -5,6 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use ecsdeck::config::Cli;
 
+/// jemalloc, tuned in .cargo/config.toml to give memory back after bursts.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ecsdeck::telemetry::init(cli.log_format);

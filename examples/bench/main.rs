@@ -16,6 +16,11 @@ use std::time::{Duration, Instant};
 use report::Table;
 use setup::{CLUSTER, LATENCY_MS, SERVICES, World};
 
+/// The binary's allocator (src/main.rs), so memory is measured as served.
+#[cfg(all(target_os = "linux", not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 struct Args {
     /// How long each viewer phase lasts.
     seconds: u64,
