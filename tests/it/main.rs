@@ -26,6 +26,7 @@ mod browse_pages;
 mod browser;
 mod code_rules;
 mod demo_store;
+mod deploy_policies;
 mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
