@@ -6,13 +6,14 @@ use aws_config::SdkConfig;
 
 use super::budget::Budget;
 
-/// ECS, ECR and CloudWatch Logs clients for one account and region.
+/// ECS, ECR, CloudWatch Logs and CloudWatch clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
 #[derive(Clone, Debug)]
 pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
     budget: Arc<Budget>,
 }
 
@@ -25,6 +26,7 @@ impl AwsClients {
             ecs: aws_sdk_ecs::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
             budget,
         }
     }

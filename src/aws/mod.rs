@@ -4,6 +4,8 @@
 pub mod budget;
 mod budgeted_client;
 mod clients;
+mod cloudwatch;
+mod cloudwatch_alarms;
 pub mod config;
 mod convert;
 mod ecr;
@@ -19,6 +21,7 @@ pub mod quotas;
 pub use budget::{Budget, BudgetClock, GroupUsage};
 pub use budgeted_client::BudgetedClient;
 pub use clients::AwsClients;
+pub use cloudwatch::GET_METRIC_DATA_BATCH;
 pub use ecs_actions::ServiceUpdate;
 pub use ecs_clusters::DESCRIBE_CLUSTERS_BATCH;
 pub use ecs_services::DESCRIBE_SERVICES_BATCH;

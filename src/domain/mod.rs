@@ -3,20 +3,24 @@
 //! `web/` renders them.
 
 mod action;
+mod alarm;
 mod cluster;
 mod health;
 mod image;
 mod log;
+mod metrics;
 mod service;
 mod task;
 mod task_definition;
 mod time;
 
 pub use action::Action;
+pub use alarm::{Alarm, AlarmState};
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
+pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };

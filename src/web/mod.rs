@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod assets;
 pub mod audit;
+pub mod charts;
 pub mod cluster;
 pub mod console;
 pub mod context;

@@ -13,6 +13,7 @@ use crate::fleet::ServiceView;
 use crate::state::AppState;
 use crate::store::AuditEntry;
 use crate::web::actions::{ActionPanel, recent_audit};
+use crate::web::charts::service::ServiceCharts;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{Env, Htmx, Path, ServicePath};
@@ -36,6 +37,8 @@ pub struct ServicePage<'a> {
     pub console_url: String,
     pub panel: Option<ActionPanel>,
     pub live: ServiceLive<'a>,
+    /// The last hour's charts (their own live region, `web::charts`).
+    pub charts: ServiceCharts,
 }
 
 #[derive(Template)]
@@ -125,6 +128,11 @@ pub async fn show_service(
         }
         .seconds(),
     };
+    let charts = if htmx.0 {
+        None
+    } else {
+        Some(ServiceCharts::load(&env, cluster, service, Default::default()).await?)
+    };
     page_or_live(htmx, live, |live| ServicePage {
         shell: Shell::for_env(&env, Some(&user), format!("{service} · {cluster}"))
             .section("clusters")
@@ -137,5 +145,6 @@ pub async fn show_service(
         .service(cluster, service),
         panel,
         live,
+        charts: charts.unwrap_or_else(|| ServiceCharts::empty(&env, cluster, service)),
     })
 }

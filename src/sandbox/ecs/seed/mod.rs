@@ -56,6 +56,7 @@ fn seeded(world: &mut World, now: i64) {
         cms::seed(&mut s);
         staging::seed(&mut s);
     }
+    crate::sandbox::cloudwatch::seed::production_alarms(world, start);
     // Live the last hour: crash loops, scheduled runs, two deployments.
     scheduler::advance(world, now - 45 * 60_000);
     production::deploy_latest(world, now - 45 * 60_000);
