@@ -6,7 +6,7 @@ use aws_config::SdkConfig;
 
 use super::budget::Budget;
 
-/// ECS, ECR, CloudWatch Logs and CloudWatch clients for one account and region.
+/// ECS, ECR, CloudWatch Logs, CloudWatch and ELBv2 clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
 #[derive(Clone, Debug)]
 pub struct AwsClients {
@@ -14,6 +14,7 @@ pub struct AwsClients {
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
+    pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
     budget: Arc<Budget>,
 }
 
@@ -27,6 +28,7 @@ impl AwsClients {
             ecr: aws_sdk_ecr::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
             budget,
         }
     }

@@ -14,6 +14,7 @@ mod ecs_clusters;
 mod ecs_services;
 mod ecs_task_definitions;
 mod ecs_tasks;
+mod elb;
 mod error;
 mod logs;
 pub mod quotas;

@@ -10,6 +10,7 @@ mod image;
 mod log;
 mod metrics;
 mod service;
+mod targets;
 mod task;
 mod task_definition;
 mod time;
@@ -24,6 +25,7 @@ pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };
+pub use targets::{GroupHealth, HealthCheckConfig, TargetGroup, TargetHealth};
 pub use task::{Container, Task, ecr_repository_name, image_repository, image_tag};
 pub use task_definition::{
     ContainerDef, HealthCheck, LogConfig, PortMapping, Revision, TaskDefinition, Volume,

@@ -14,6 +14,7 @@ pub mod logs;
 mod metrics;
 mod refresh;
 mod services;
+mod targets;
 mod task_definitions;
 mod tasks;
 
@@ -99,6 +100,8 @@ pub struct Fleet {
     images: Cache<Arc<Vec<Image>>>,
     /// CloudWatch series (cluster sparklines, service charts).
     metrics: Cache<Arc<metrics::Metrics>>,
+    /// Load balancer target groups and target health per service.
+    targets: Cache<Arc<Vec<crate::domain::GroupHealth>>>,
     /// CloudWatch alarms on ECS (one key: the environment's list).
     alarms: Cache<Arc<Vec<crate::domain::Alarm>>>,
     refresh: RefreshTiming,
@@ -143,7 +146,8 @@ impl Fleet {
             revisions: Cache::new(policy(images, MAX_VIEWS), clock.clone()),
             images: Cache::new(policy(images, MAX_CLUSTERS), clock.clone()),
             metrics: Cache::new(policy(METRICS_AGE, MAX_VIEWS), clock.clone()),
-            alarms: Cache::new(policy(METRICS_AGE, 1), clock),
+            alarms: Cache::new(policy(METRICS_AGE, 1), clock.clone()),
+            targets: Cache::new(policy(live, MAX_VIEWS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
         }
@@ -178,6 +182,7 @@ impl Fleet {
             ("images", self.images.key_count()),
             ("metrics", self.metrics.key_count()),
             ("alarms", self.alarms.key_count()),
+            ("targets", self.targets.key_count()),
         ]
     }
 
@@ -198,5 +203,6 @@ impl Fleet {
         self.revisions.invalidate("");
         self.tasks.invalidate(&prefix);
         self.services.invalidate(&prefix);
+        self.targets.invalidate(&prefix);
     }
 }

@@ -103,6 +103,7 @@ impl Fleet {
             + self.services.sweep(&watched_only)
             + self.instances.sweep(&watched_only)
             + self.tasks.sweep(&watched_only)
+            + self.targets.sweep(&watched_only)
             + self.repositories.sweep(&slow)
             + self.families.sweep(&slow)
             + self.revisions.sweep(&watched_only)

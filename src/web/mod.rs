@@ -12,6 +12,7 @@ pub mod error_page;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod health_panels;
 pub mod htmx;
 pub mod images;
 pub mod links;

@@ -17,6 +17,7 @@ use crate::web::charts::service::ServiceCharts;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{Env, Htmx, Path, ServicePath};
+use crate::web::health_panels::targets::{TargetsPanel, include_targets};
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
@@ -55,6 +56,8 @@ pub struct ServiceLive<'a> {
     pub audit: Vec<AuditEntry>,
     /// Set when the user may act: the CSRF token for per-task stop forms.
     pub act_token: Option<String>,
+    /// The load balancer's view of the tasks (`web::health_panels`).
+    pub targets: TargetsPanel,
 }
 
 impl ServiceLive<'_> {
@@ -89,7 +92,15 @@ pub async fn show_service(
     let ServicePath {
         cluster, service, ..
     } = &path;
-    let fresh = env.fleet.service_view(cluster, service).await?;
+    let mut fresh = env.fleet.service_view(cluster, service).await?;
+    let targets = env
+        .fleet
+        .service_targets(cluster, service)
+        .await
+        .map(|t| t.value);
+    if let Ok(groups) = &targets {
+        include_targets(&mut fresh.value.health, groups);
+    }
     let view = &fresh.value;
     let images = view
         .task_definition
@@ -111,6 +122,7 @@ pub async fn show_service(
     let live = ServiceLive {
         audit,
         act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
+        targets: TargetsPanel::new(targets, false),
         env: &env.name,
         cluster,
         view,

@@ -36,6 +36,7 @@ mod fleet_model;
 mod harness;
 mod health_alarms;
 mod health_metrics;
+mod health_targets;
 mod hostile_crawl;
 mod logs_access;
 mod logs_budget;

@@ -51,7 +51,7 @@ pub fn all(ecs: &EcsState) -> BTreeMap<String, Group> {
                     load_balancer_arn: format!(
                         "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/{}-alb/{:016x}",
                         c.name,
-                        c.name.len() as u64 * 0x9e37_79b9_7f4a_7c15
+                        (c.name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
                     ),
                     services: Vec::new(),
                 });

@@ -61,3 +61,31 @@ impl ElbStore {
         self.health_checks.get(group).cloned().unwrap_or_default()
     }
 }
+
+/// The seeded fleet's health checks: the production web app answers on
+/// port 4000 at `/up`; geo-api's check is quick (and fails: the
+/// `unhealthy` scenario).
+pub fn seed_health_checks(store: &mut ElbStore) {
+    store.health_checks.insert(
+        "acme-production-tg".to_string(),
+        HealthCheck {
+            port: "4000".to_string(),
+            path: "/up".to_string(),
+            interval_s: 15,
+            healthy_threshold: 3,
+            unhealthy_threshold: 3,
+            matcher: "200-299".to_string(),
+            ..HealthCheck::default()
+        },
+    );
+    store.health_checks.insert(
+        "staging-geo-api-tg".to_string(),
+        HealthCheck {
+            path: "/healthz".to_string(),
+            interval_s: 10,
+            healthy_threshold: 2,
+            unhealthy_threshold: 2,
+            ..HealthCheck::default()
+        },
+    );
+}
