@@ -171,13 +171,15 @@ impl Fleet {
         services.sort();
         services.dedup();
         let aws = self.aws.clone();
-        let queries = Arc::new(cluster_queries(cluster, &services));
+        let name = cluster.to_string();
         let services = Arc::new(services);
+        // The read builds its queries, not every page view.
         self.metrics
             .get_or_start(&format!("{cluster}/metrics"), move || {
+                let queries = Arc::new(cluster_queries(&name, &services));
                 read(
                     aws.clone(),
-                    queries.clone(),
+                    queries,
                     MetricRange::Hour.millis(),
                     services.clone(),
                 )

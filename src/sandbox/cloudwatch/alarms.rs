@@ -83,16 +83,12 @@ impl Alarm {
             .find(|(c, _)| *c == self.comparison)
             .map_or("", |(_, w)| w);
         if (points.len() as i64) < self.evaluation_periods {
+            let unknown = self.evaluation_periods - points.len() as i64;
             return (
                 "INSUFFICIENT_DATA".to_string(),
                 format!(
-                    "Insufficient Data: {} datapoint{} were unknown.",
-                    self.evaluation_periods - points.len() as i64,
-                    if self.evaluation_periods - points.len() as i64 == 1 {
-                        ""
-                    } else {
-                        "s"
-                    }
+                    "Insufficient Data: {unknown} datapoint{} unknown.",
+                    if unknown == 1 { " was" } else { "s were" }
                 ),
             );
         }

@@ -22,8 +22,8 @@ use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
 use crate::web::urls;
 
-pub const WIDTH: f64 = 600.0;
-pub const HEIGHT: f64 = 120.0;
+pub const WIDTH: f64 = 360.0;
+pub const HEIGHT: f64 = 150.0;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RangeQuery {
