@@ -62,3 +62,58 @@ pub fn include_targets(health: &mut ServiceHealth, groups: &[GroupHealth]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{TargetGroup, TargetHealth};
+
+    fn target(state: &str, reason: &str) -> TargetHealth {
+        TargetHealth {
+            id: "10.0.1.5".into(),
+            state: state.into(),
+            reason: reason.into(),
+            description: "Health checks failed with these codes: [503]".into(),
+            ..TargetHealth::default()
+        }
+    }
+
+    #[test]
+    fn unhealthy_targets_degrade_a_healthy_service_with_the_reason() {
+        let groups = vec![GroupHealth {
+            group: TargetGroup {
+                name: "web-tg".into(),
+                ..TargetGroup::default()
+            },
+            targets: vec![
+                target("healthy", ""),
+                target("unhealthy", "Target.ResponseCodeMismatch"),
+            ],
+        }];
+        let mut health = ServiceHealth {
+            health: Health::Healthy,
+            reasons: Vec::new(),
+        };
+        include_targets(&mut health, &groups);
+        assert_eq!(health.health, Health::Degraded);
+        assert_eq!(
+            health.reasons,
+            vec![
+                "1 of 2 targets unhealthy in target group web-tg: Target.ResponseCodeMismatch (Health checks failed with these codes: [503])"
+            ]
+        );
+        // A failing service stays failing; healthy targets add nothing.
+        let mut failing = ServiceHealth {
+            health: Health::Failing,
+            reasons: Vec::new(),
+        };
+        include_targets(&mut failing, &groups);
+        assert_eq!(failing.health, Health::Failing);
+        let mut fine = ServiceHealth {
+            health: Health::Healthy,
+            reasons: Vec::new(),
+        };
+        include_targets(&mut fine, &[GroupHealth::default()]);
+        assert_eq!((fine.health, fine.reasons.len()), (Health::Healthy, 0));
+    }
+}
