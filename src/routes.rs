@@ -23,8 +23,8 @@ use crate::auth::{self, Access, Guard};
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, audit, cluster, error_page, headers, health, images, login, logs, overview,
-    service, task_definitions, tasks, users,
+    actions, assets, audit, charts, cluster, error_page, headers, health, images, login, logs,
+    overview, service, task_definitions, tasks, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -98,6 +98,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             GET,
             Viewer,
             get(service::show_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/metrics",
+            GET,
+            Viewer,
+            get(charts::service::show_service_metrics),
         ),
         row(
             "/{env}/clusters/{cluster}/tasks",

@@ -6,13 +6,15 @@ use aws_config::SdkConfig;
 
 use super::budget::Budget;
 
-/// ECS, ECR and CloudWatch Logs clients for one account and region.
+/// ECS, ECR, CloudWatch Logs, CloudWatch and ELBv2 clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
 #[derive(Clone, Debug)]
 pub struct AwsClients {
     pub(crate) ecs: aws_sdk_ecs::Client,
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
+    pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
     budget: Arc<Budget>,
 }
 
@@ -25,6 +27,8 @@ impl AwsClients {
             ecs: aws_sdk_ecs::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
             budget,
         }
     }

@@ -90,6 +90,14 @@ fn task(t: &aws_sdk_ecs::types::Task) -> Task {
             .map(|c| c.as_str().to_string())
             .unwrap_or_default(),
         stopped_reason: s(t.stopped_reason()),
+        private_ip: t
+            .attachments()
+            .iter()
+            .flat_map(|a| a.details())
+            .find(|d| d.name() == Some("privateIPv4Address"))
+            .and_then(|d| d.value())
+            .unwrap_or_default()
+            .to_string(),
         containers: t
             .containers()
             .iter()

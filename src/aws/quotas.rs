@@ -61,6 +61,15 @@ const ECR_LIST_IMAGES: Quota = read("ecr:list-images", 20, 20.0);
 const ECR_DESCRIBE_IMAGES: Quota = read("ecr:describe-images", 10, 10.0);
 const ECR_DESCRIBE_REPOSITORIES: Quota = read("ecr:describe-repositories", 10, 10.0);
 const ECR_OTHER: Quota = read("ecr:other", 10, 10.0);
+// CloudWatch (signing name `monitoring`): GetMetricData 50 TPS,
+// DescribeAlarms 9 TPS.
+const CW_GET_METRIC_DATA: Quota = read("monitoring:get-metric-data", 50, 50.0);
+const CW_DESCRIBE_ALARMS: Quota = read("monitoring:describe-alarms", 9, 9.0);
+const CW_OTHER: Quota = read("monitoring:other", 10, 10.0);
+// ELBv2 (signing name `elasticloadbalancing`) throttles its Describe
+// calls per account and region; ecsdeck plans with 10 a second.
+const ELB_DESCRIBE: Quota = read("elasticloadbalancing:describe", 20, 10.0);
+const ELB_OTHER: Quota = read("elasticloadbalancing:other", 10, 5.0);
 /// Any other service (ELBv2, CloudWatch, STS…) until it gets its own rows.
 const OTHER: Quota = read("other", 10, 5.0);
 
@@ -86,6 +95,11 @@ pub const ALL: &[Quota] = &[
     ECR_DESCRIBE_IMAGES,
     ECR_DESCRIBE_REPOSITORIES,
     ECR_OTHER,
+    CW_GET_METRIC_DATA,
+    CW_DESCRIBE_ALARMS,
+    CW_OTHER,
+    ELB_DESCRIBE,
+    ELB_OTHER,
     OTHER,
 ];
 
@@ -130,6 +144,11 @@ pub fn limits(service: &str, op: &str) -> Quota {
         ("ecr", "DescribeImages") => ECR_DESCRIBE_IMAGES,
         ("ecr", "DescribeRepositories") => ECR_DESCRIBE_REPOSITORIES,
         ("ecr", _) => ECR_OTHER,
+        ("monitoring", "GetMetricData") => CW_GET_METRIC_DATA,
+        ("monitoring", "DescribeAlarms") => CW_DESCRIBE_ALARMS,
+        ("monitoring", _) => CW_OTHER,
+        ("elasticloadbalancing", "DescribeTargetGroups" | "DescribeTargetHealth") => ELB_DESCRIBE,
+        ("elasticloadbalancing", _) => ELB_OTHER,
         _ => OTHER,
     }
 }

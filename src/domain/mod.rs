@@ -3,23 +3,29 @@
 //! `web/` renders them.
 
 mod action;
+mod alarm;
 mod cluster;
 mod health;
 mod image;
 mod log;
+mod metrics;
 mod service;
+mod targets;
 mod task;
 mod task_definition;
 mod time;
 
 pub use action::Action;
+pub use alarm::{Alarm, AlarmState};
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
+pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };
+pub use targets::{GroupHealth, HealthCheckConfig, TargetGroup, TargetHealth};
 pub use task::{Container, Task, ecr_repository_name, image_repository, image_tag};
 pub use task_definition::{
     ContainerDef, HealthCheck, LogConfig, PortMapping, Revision, TaskDefinition, Volume,

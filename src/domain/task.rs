@@ -17,6 +17,9 @@ pub struct Task {
     pub memory: String,
     pub availability_zone: String,
     pub container_instance_arn: String,
+    /// The task's own address (awsvpc tasks), what ELB registers as an
+    /// `ip` target.
+    pub private_ip: String,
     pub created_at: Option<Timestamp>,
     pub started_at: Option<Timestamp>,
     pub stopping_at: Option<Timestamp>,

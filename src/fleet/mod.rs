@@ -4,14 +4,17 @@
 //! coalesces identical in-flight reads and serves stale data (with its age)
 //! when AWS throttles.
 
+mod alarms;
 mod batch;
 mod cache;
 mod cluster_data;
 mod clusters;
 mod images;
 pub mod logs;
+mod metrics;
 mod refresh;
 mod services;
+mod targets;
 mod task_definitions;
 mod tasks;
 
@@ -30,6 +33,7 @@ pub use cache::Fresh;
 pub use cluster_data::{FIRST_SCREEN, ServiceRow};
 pub use clusters::{ClusterSummary, ClusterView};
 pub use images::{ImageUse, RepositoryView};
+pub use metrics::{Metrics, cluster_queries, row_ids, service_queries};
 pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
 
@@ -70,6 +74,8 @@ const MAX_CLUSTERS: u64 = 2_000;
 const MAX_VIEWS: u64 = 10_000;
 /// A key nobody read for this long is dropped.
 const IDLE: Duration = Duration::from_secs(15 * 60);
+/// CloudWatch publishes ECS metrics once a minute.
+const METRICS_AGE: Duration = Duration::from_secs(60);
 /// Describe batches in flight at once across all users of one environment,
 /// well under ECS's sustained read rates.
 const DESCRIBE_BUDGET: usize = 16;
@@ -92,6 +98,12 @@ pub struct Fleet {
     families: Cache<Arc<Vec<String>>>,
     revisions: Cache<Arc<Vec<Revision>>>,
     images: Cache<Arc<Vec<Image>>>,
+    /// CloudWatch series (cluster sparklines, service charts).
+    metrics: Cache<Arc<metrics::Metrics>>,
+    /// Load balancer target groups and target health per service.
+    targets: Cache<Arc<Vec<crate::domain::GroupHealth>>>,
+    /// CloudWatch alarms on ECS (one key: the environment's list).
+    alarms: Cache<Arc<Vec<crate::domain::Alarm>>>,
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
     logs: logs::LogCache,
@@ -132,7 +144,10 @@ impl Fleet {
             repositories: Cache::new(policy(images, 4), clock.clone()),
             families: Cache::new(policy(images, 4), clock.clone()),
             revisions: Cache::new(policy(images, MAX_VIEWS), clock.clone()),
-            images: Cache::new(policy(images, MAX_CLUSTERS), clock),
+            images: Cache::new(policy(images, MAX_CLUSTERS), clock.clone()),
+            metrics: Cache::new(policy(METRICS_AGE, MAX_VIEWS), clock.clone()),
+            alarms: Cache::new(policy(METRICS_AGE, 1), clock.clone()),
+            targets: Cache::new(policy(live, MAX_VIEWS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
         }
@@ -165,6 +180,9 @@ impl Fleet {
             ("families", self.families.key_count()),
             ("revisions", self.revisions.key_count()),
             ("images", self.images.key_count()),
+            ("metrics", self.metrics.key_count()),
+            ("alarms", self.alarms.key_count()),
+            ("targets", self.targets.key_count()),
         ]
     }
 
@@ -185,5 +203,6 @@ impl Fleet {
         self.revisions.invalidate("");
         self.tasks.invalidate(&prefix);
         self.services.invalidate(&prefix);
+        self.targets.invalidate(&prefix);
     }
 }

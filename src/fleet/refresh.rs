@@ -93,15 +93,27 @@ impl Fleet {
             rotation_max: 0,
             ..live
         };
+        // Metrics move once a minute: renewed while watched, never rotated.
+        let metrics = Sweep {
+            watched_age: t.watched_age.max(std::time::Duration::from_secs(60)),
+            ..watched_only
+        };
         let started = self.clusters.sweep(&live)
             + self.cluster_data.sweep(&live)
             + self.services.sweep(&watched_only)
             + self.instances.sweep(&watched_only)
             + self.tasks.sweep(&watched_only)
+            + self.targets.sweep(&watched_only)
             + self.repositories.sweep(&slow)
             + self.families.sweep(&slow)
             + self.revisions.sweep(&watched_only)
-            + self.images.sweep(&slow);
+            + self.images.sweep(&slow)
+            + self.metrics.sweep(&metrics)
+            + self.alarms.sweep(&Sweep {
+                rotation_age: metrics.watched_age * 2,
+                rotation_max: 1,
+                ..metrics
+            });
         Round { started }
     }
 

@@ -2,16 +2,20 @@
 //! See docs/sandbox.md and docs/contracts.md: it serves the AWS JSON 1.1 wire protocol on
 //! loopback, and the dashboard's real SDK clients talk to it.
 
+pub mod cbor;
 pub mod clock;
+pub mod cloudwatch;
 pub mod control;
 pub mod ecr;
 pub mod ecs;
+pub mod elb;
 pub mod error;
 pub mod fleet_file;
 pub mod host;
 pub mod loggen;
 pub mod logs;
 pub mod options;
+pub mod rpc_cbor;
 pub mod server;
 pub mod throttle;
 pub mod world;

@@ -160,6 +160,10 @@ pub async fn start(config: SandboxConfig, bind: SocketAddr) -> std::io::Result<S
 fn router(shared: Shared) -> Router {
     Router::new()
         .route("/", post(dispatch))
+        .route(
+            "/service/{service}/operation/{op}",
+            post(super::rpc_cbor::dispatch),
+        )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
         .route("/_sandbox/control", get(show_control).post(set_control))
@@ -199,6 +203,9 @@ async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
 }
 
 async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if headers.get("x-amz-target").is_none() && super::elb::wire::is_query(&headers) {
+        return super::elb::wire::dispatch(shared, headers, body).await;
+    }
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
@@ -222,52 +229,8 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             ));
         }
     };
-    let key = format!("{service}:{op}");
-    {
-        let mut stats = lock(&shared.stats);
-        *stats.calls.entry(key.clone()).or_default() += 1;
-        let agent = headers
-            .get("user-agent")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        stats.user_agents.insert(key.clone(), agent.to_string());
-    }
-    let cfg = &shared.config;
-    let (delay, fault, stall) = {
-        let mut rng = lock(&shared.chaos);
-        let jitter = if cfg.jitter_ms > 0 {
-            rng.random_range(0..=cfg.jitter_ms)
-        } else {
-            0
-        };
-        let fault = cfg.fault_rate > 0.0 && rng.random_bool(cfg.fault_rate.clamp(0.0, 1.0));
-        (cfg.latency_ms + jitter, fault, rng.random_bool(0.3))
-    };
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
-    shared.control.pass().await;
-    let throttled = shared.control.throttling()
-        || (cfg.throttle == Throttle::Aws && !shared.buckets.try_take(service, op));
-    if throttled {
-        *lock(&shared.stats).throttled.entry(key).or_default() += 1;
-        return error_response(&ApiError::new(400, "ThrottlingException", "Rate exceeded"));
-    }
-    if fault {
-        *lock(&shared.stats).faulted.entry(key).or_default() += 1;
-        if stall {
-            tokio::time::sleep(std::time::Duration::from_millis(cfg.stall_ms)).await;
-        }
-        let kind = match service {
-            "logs" => "ServiceUnavailableException",
-            _ => "ServerException",
-        };
-        let status = if kind == "ServerException" { 500 } else { 503 };
-        return error_response(&ApiError::new(
-            status,
-            kind,
-            "We encountered an internal error. Please try again.",
-        ));
+    if let Err(e) = admit(&shared, service, op, &headers).await {
+        return error_response(&e);
     }
     let input: Value = if body.is_empty() {
         json!({})
@@ -306,6 +269,71 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         Ok(v) => ([(header::CONTENT_TYPE, JSON_11)], v.to_string()).into_response(),
         Err(e) => error_response(&e),
     }
+}
+
+/// What every call goes through before its operation runs, whatever its
+/// wire protocol: counted in the stats, delayed, stalled or throttled by
+/// the control switches, throttled by AWS's buckets, failed by the fault
+/// rate.
+pub(crate) async fn admit(
+    shared: &Shared,
+    service: &str,
+    op: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let key = format!("{service}:{op}");
+    {
+        let mut stats = lock(&shared.stats);
+        *stats.calls.entry(key.clone()).or_default() += 1;
+        let agent = headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        stats.user_agents.insert(key.clone(), agent.to_string());
+    }
+    let cfg = &shared.config;
+    let (delay, fault, stall) = {
+        let mut rng = lock(&shared.chaos);
+        let jitter = if cfg.jitter_ms > 0 {
+            rng.random_range(0..=cfg.jitter_ms)
+        } else {
+            0
+        };
+        let fault = cfg.fault_rate > 0.0 && rng.random_bool(cfg.fault_rate.clamp(0.0, 1.0));
+        (cfg.latency_ms + jitter, fault, rng.random_bool(0.3))
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    shared.control.pass().await;
+    let throttled = shared.control.throttling()
+        || (cfg.throttle == Throttle::Aws && !shared.buckets.try_take(service, op));
+    if throttled {
+        *lock(&shared.stats).throttled.entry(key).or_default() += 1;
+        return Err(ApiError::new(400, "ThrottlingException", "Rate exceeded"));
+    }
+    if fault {
+        *lock(&shared.stats).faulted.entry(key).or_default() += 1;
+        if stall {
+            tokio::time::sleep(std::time::Duration::from_millis(cfg.stall_ms)).await;
+        }
+        let kind = match service {
+            "logs" => "ServiceUnavailableException",
+            "monitoring" => "InternalServiceFault",
+            _ => "ServerException",
+        };
+        let status = if kind == "ServiceUnavailableException" {
+            503
+        } else {
+            500
+        };
+        return Err(ApiError::new(
+            status,
+            kind,
+            "We encountered an internal error. Please try again.",
+        ));
+    }
+    Ok(())
 }
 
 /// An AWS-shaped error response.

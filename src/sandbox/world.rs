@@ -2,8 +2,10 @@
 
 use crate::sandbox::SandboxConfig;
 use crate::sandbox::clock::SimClock;
+use crate::sandbox::cloudwatch::alarms::AlarmStore;
 use crate::sandbox::ecr::EcrStore;
 use crate::sandbox::ecs::{self, EcsState};
+use crate::sandbox::elb::ElbStore;
 use crate::sandbox::logs::LogStore;
 
 #[derive(Debug)]
@@ -12,6 +14,10 @@ pub struct World {
     pub ecs: EcsState,
     pub ecr: EcrStore,
     pub logs: LogStore,
+    /// CloudWatch metric alarms (the metrics themselves are computed).
+    pub alarms: AlarmStore,
+    /// Load balancer target group settings (targets come from the tasks).
+    pub elb: ElbStore,
 }
 
 impl World {
@@ -23,6 +29,8 @@ impl World {
             ecs: EcsState::new(42, Default::default(), now),
             ecr: EcrStore::new(),
             logs: LogStore::new(),
+            alarms: AlarmStore::default(),
+            elb: ElbStore::new(),
         }
     }
 
@@ -35,6 +43,8 @@ impl World {
             ecs: EcsState::new(config.seed, config.timings.clone(), now),
             ecr: EcrStore::new(),
             logs: LogStore::new(),
+            alarms: AlarmStore::default(),
+            elb: ElbStore::new(),
         };
         ecs::seed::build(&mut world, &config.fleet, now);
         world

@@ -12,6 +12,7 @@ use crate::auth::CurrentUser;
 use crate::domain::{Health, image_tag};
 use crate::error::AppError;
 use crate::fleet::{ClusterView, ServiceRow};
+use crate::web::charts::sparkline::Spark;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{ClusterPath, Env, Htmx, Path, Query};
@@ -36,6 +37,8 @@ pub struct ServicesQuery {
 pub struct Row<'a> {
     pub row: &'a ServiceRow,
     pub images: Vec<String>,
+    /// CPU and memory over the last hour; `None` while CloudWatch is read.
+    pub spark: Option<Spark>,
 }
 
 #[derive(Template)]
@@ -179,6 +182,16 @@ pub async fn show_cluster(
     ids.sort();
     ids.dedup();
     let defs = env.fleet.task_definitions(&ids).await;
+    // Sparklines never hold the page: what CloudWatch gave last, or none
+    // yet (the next poll fills them in).
+    let names = view.rows().iter().map(|r| r.service.name.clone()).collect();
+    let metrics = match env.fleet.cluster_metrics(&view.cluster.name, names) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "cluster metrics unavailable");
+            None
+        }
+    };
     let rows = shown
         .into_iter()
         .map(|row| {
@@ -192,7 +205,10 @@ pub async fn show_cluster(
                         .collect()
                 })
                 .unwrap_or_default();
-            Row { row, images }
+            let spark = metrics
+                .as_ref()
+                .and_then(|m| Spark::of(m, &row.service.name));
+            Row { row, images, spark }
         })
         .collect();
     let mut counts = HashMap::new();

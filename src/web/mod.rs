@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod assets;
 pub mod audit;
+pub mod charts;
 pub mod cluster;
 pub mod console;
 pub mod context;
@@ -12,6 +13,7 @@ pub mod escape;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod health_panels;
 pub mod htmx;
 pub mod images;
 pub mod links;

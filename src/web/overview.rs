@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::auth::CurrentUser;
+use crate::domain::Alarm;
 use crate::error::AppError;
 use crate::fleet::ClusterSummary;
 use crate::state::AppState;
@@ -24,6 +25,8 @@ pub struct EnvOverview {
     pub clusters: Vec<ClusterSummary>,
     pub error: Option<String>,
     pub fresh: Freshness,
+    /// CloudWatch alarms in ALARM on this environment's clusters.
+    pub alarms: Vec<Alarm>,
 }
 
 impl EnvOverview {
@@ -33,6 +36,11 @@ impl EnvOverview {
     pub fn running(&self) -> i32 {
         self.clusters.iter().map(|c| c.cluster.running_tasks).sum()
     }
+    /// Whether "Needs attention" has anything to list.
+    pub fn needs_attention(&self) -> bool {
+        self.failing() > 0 || !self.alarms.is_empty()
+    }
+
     pub fn failing(&self) -> usize {
         self.clusters.iter().map(|c| c.failing + c.degraded).sum()
     }
@@ -94,6 +102,7 @@ pub async fn show_overview(
                 fresh: Freshness::of(&fresh).kept_by(&env.fleet),
                 clusters: fresh.value,
                 error: None,
+                alarms: env.fleet.firing_alarms(),
             },
             Err(e) => EnvOverview {
                 name: env.name.clone(),
@@ -105,6 +114,7 @@ pub async fn show_overview(
                 clusters: Vec::new(),
                 error: Some(format!("{} ({})", e.message(), e.code())),
                 fresh: Freshness::now(),
+                alarms: Vec::new(),
             },
         })
         .collect();

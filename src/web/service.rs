@@ -13,9 +13,11 @@ use crate::fleet::ServiceView;
 use crate::state::AppState;
 use crate::store::AuditEntry;
 use crate::web::actions::{ActionPanel, recent_audit};
+use crate::web::charts::service::ServiceCharts;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{Env, Htmx, Path, ServicePath};
+use crate::web::health_panels::targets::{TargetsPanel, include_targets};
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
@@ -36,6 +38,8 @@ pub struct ServicePage<'a> {
     pub console_url: String,
     pub panel: Option<ActionPanel>,
     pub live: ServiceLive<'a>,
+    /// The last hour's charts (their own live region, `web::charts`).
+    pub charts: ServiceCharts,
 }
 
 #[derive(Template)]
@@ -52,6 +56,8 @@ pub struct ServiceLive<'a> {
     pub audit: Vec<AuditEntry>,
     /// Set when the user may act: the CSRF token for per-task stop forms.
     pub act_token: Option<String>,
+    /// The load balancer's view of the tasks (`web::health_panels`).
+    pub targets: TargetsPanel,
 }
 
 impl ServiceLive<'_> {
@@ -86,7 +92,15 @@ pub async fn show_service(
     let ServicePath {
         cluster, service, ..
     } = &path;
-    let fresh = env.fleet.service_view(cluster, service).await?;
+    let mut fresh = env.fleet.service_view(cluster, service).await?;
+    let targets = env
+        .fleet
+        .service_targets(cluster, service)
+        .await
+        .map(|t| t.value);
+    if let Ok(groups) = &targets {
+        include_targets(&mut fresh.value.health, groups);
+    }
     let view = &fresh.value;
     let images = view
         .task_definition
@@ -108,6 +122,7 @@ pub async fn show_service(
     let live = ServiceLive {
         audit,
         act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
+        targets: TargetsPanel::new(targets, false),
         env: &env.name,
         cluster,
         view,
@@ -125,6 +140,11 @@ pub async fn show_service(
         }
         .seconds(),
     };
+    let charts = if htmx.0 {
+        None
+    } else {
+        Some(ServiceCharts::load(&env, cluster, service, Default::default()).await?)
+    };
     page_or_live(htmx, live, |live| ServicePage {
         shell: Shell::for_env(&env, Some(&user), format!("{service} · {cluster}"))
             .section("clusters")
@@ -137,5 +157,6 @@ pub async fn show_service(
         .service(cluster, service),
         panel,
         live,
+        charts: charts.unwrap_or_else(|| ServiceCharts::empty(&env, cluster, service)),
     })
 }

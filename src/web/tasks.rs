@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{ClusterPath, Env, Htmx, Path, Query, TaskPath};
+use crate::web::health_panels::targets::TargetsPanel;
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
@@ -175,6 +176,8 @@ pub struct TaskLive<'a> {
     pub containers: Vec<ContainerRow<'a>>,
     pub fresh: Freshness,
     pub poll: u32,
+    /// This task's targets in its service's target groups.
+    pub targets: TargetsPanel,
 }
 
 impl TaskLive<'_> {
@@ -219,7 +222,9 @@ pub async fn show_task(
             logs: logs.container(&task, &c.name),
         })
         .collect();
+    let targets = fleet.task_targets(&cluster_name, &task).await.map(Arc::new);
     let live = TaskLive {
+        targets: TargetsPanel::new(targets, true),
         env: &env.name,
         cluster: &cluster_name,
         task: &task,

@@ -152,6 +152,14 @@ pub fn service(env: &str, cluster_name: &str, service: &str) -> String {
     format!("{}/services/{}", cluster(env, cluster_name), seg(service))
 }
 
+/// `…/services/{service}/metrics?range=6h`: the service's charts.
+pub fn service_metrics(env: &str, cluster_name: &str, service_name: &str, range: &str) -> String {
+    QueryString::new().add("range", range).on(format!(
+        "{}/metrics",
+        service(env, cluster_name, service_name)
+    ))
+}
+
 /// `…/services/{service}/{action}` for an action's path segment (`scale`,
 /// `redeploy`, `deploy-image`, `rollback`, `stop-deployment`).
 pub fn service_action(env: &str, cluster_name: &str, service_name: &str, action: &str) -> String {

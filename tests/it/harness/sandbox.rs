@@ -11,6 +11,7 @@ pub struct Sdk {
     pub ecs: aws_sdk_ecs::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
 }
 
 /// Starts a sandbox on 127.0.0.1:0.
@@ -30,6 +31,7 @@ pub async fn sdk(sb: &SandboxHandle) -> Sdk {
         ecs: aws_sdk_ecs::Client::new(&conf),
         ecr: aws_sdk_ecr::Client::new(&conf),
         logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&conf),
     }
 }
 

@@ -58,6 +58,8 @@ fn seeded(world: &mut World, now: i64) {
         cms::seed(&mut s);
         staging::seed(&mut s);
     }
+    crate::sandbox::cloudwatch::seed::production_alarms(world, start);
+    crate::sandbox::elb::seed_health_checks(&mut world.elb);
     // Live the last hour: crash loops, scheduled runs, two deployments.
     scheduler::advance(world, now - 45 * 60_000);
     production::deploy_latest(world, now - 45 * 60_000);

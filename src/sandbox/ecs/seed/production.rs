@@ -156,6 +156,8 @@ pub fn seed(s: &mut Seeder<'_>) {
         launch: "EC2",
         awsvpc: false,
         grace: Some(120),
+        // Behind the ALB; its health check is on port 4000 (`elb::seed`).
+        lb: Some(("acme-production-tg", "acme-app-production", 4000)),
         tags: tags(&[("environment", "production"), ("app", "acme")]),
         deployed_days_ago: 12,
         ..SvcSpec::new(CLUSTER, SERVICE, &rev2)

@@ -126,9 +126,11 @@ pub fn seed(s: &mut Seeder<'_>) {
             desired: *desired,
             scenario: *scenario,
             config,
-            lb: name
-                .ends_with("-web")
-                .then_some(("staging-web-tg", *name, 8080)),
+            lb: match *name {
+                "geo-api" => Some(("staging-geo-api-tg", "geo-api", 8080)),
+                n if n.ends_with("-web") => Some(("staging-web-tg", n, 8080)),
+                _ => None,
+            },
             tags: tags(&[
                 ("environment", "staging"),
                 ("team", if i % 2 == 0 { "core" } else { "growth" }),

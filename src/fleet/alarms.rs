@@ -1,0 +1,47 @@
+//! CloudWatch alarms on ECS clusters and services: one list per
+//! environment (DescribeAlarms, 100 a page), cached a minute, renewed by
+//! the refresher while the overview or a service page is watched.
+
+use std::sync::Arc;
+
+use super::{Fleet, Fresh};
+use crate::aws::AwsError;
+use crate::domain::{Alarm, AlarmState};
+
+const KEY: &str = "alarms";
+
+impl Fleet {
+    /// Every alarm on an ECS cluster or service, waiting for the first read.
+    pub async fn alarms(&self) -> Result<Fresh<Arc<Vec<Alarm>>>, AwsError> {
+        let aws = self.aws.clone();
+        self.alarms
+            .get(KEY, move || {
+                let aws = aws.clone();
+                async move { Ok(Arc::new(aws.ecs_alarms().await?)) }
+            })
+            .await
+    }
+
+    /// The alarms in ALARM if a copy is in memory (the overview never waits
+    /// for CloudWatch; its next refresh shows them). A failed read is
+    /// logged and shows nothing.
+    pub fn firing_alarms(&self) -> Vec<Alarm> {
+        let aws = self.aws.clone();
+        let held = self.alarms.get_or_start(KEY, move || {
+            let aws = aws.clone();
+            async move { Ok(Arc::new(aws.ecs_alarms().await?)) }
+        });
+        match held {
+            Ok(Some(all)) => all
+                .iter()
+                .filter(|a| a.state == AlarmState::Alarm)
+                .cloned()
+                .collect(),
+            Ok(None) => Vec::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, "alarms unavailable");
+                Vec::new()
+            }
+        }
+    }
+}
