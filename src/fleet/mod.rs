@@ -10,6 +10,7 @@ mod cluster_data;
 mod clusters;
 mod images;
 pub mod logs;
+mod observer;
 mod refresh;
 mod services;
 mod task_definitions;
@@ -30,6 +31,7 @@ pub use cache::Fresh;
 pub use cluster_data::{FIRST_SCREEN, ServiceRow};
 pub use clusters::{ClusterSummary, ClusterView};
 pub use images::{ImageUse, RepositoryView};
+pub use observer::Observer;
 pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
 
@@ -95,6 +97,8 @@ pub struct Fleet {
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
     logs: logs::LogCache,
+    /// Told about every read of services and tasks (the history recorder).
+    observer: observer::ObserverSlot,
 }
 
 impl Fleet {
@@ -135,6 +139,7 @@ impl Fleet {
             images: Cache::new(policy(images, MAX_CLUSTERS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
+            observer: observer::ObserverSlot::default(),
         }
     }
 

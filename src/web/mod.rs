@@ -11,6 +11,7 @@ pub mod error_page;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod history;
 pub mod htmx;
 pub mod images;
 pub mod links;
