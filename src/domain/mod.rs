@@ -4,6 +4,7 @@
 
 mod action;
 mod cluster;
+pub mod diagnosis;
 mod health;
 mod image;
 mod log;

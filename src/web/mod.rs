@@ -27,3 +27,4 @@ pub mod tasks;
 pub mod td_diff;
 pub mod urls;
 pub mod users;
+pub mod why;

@@ -270,6 +270,27 @@ pub fn service_logs(env: &str, cluster_name: &str, service: &str, container: &st
     )
 }
 
+/// A service's interleaved logs for one container around a moment: from
+/// five minutes before `at_ms` to one minute after ("logs around this
+/// moment").
+pub fn service_logs_around(
+    env: &str,
+    cluster_name: &str,
+    service: &str,
+    container: &str,
+    at_ms: i64,
+) -> String {
+    let at = |ms: i64| crate::domain::Timestamp::from_millis(ms).rfc3339();
+    logs_with(
+        env,
+        &QueryString::new()
+            .add("service", format!("{cluster_name}/{service}"))
+            .add("container", container)
+            .add("start", at(at_ms - 5 * 60_000))
+            .add("end", at(at_ms + 60_000)),
+    )
+}
+
 /// The live-tail event stream for a viewer query.
 pub fn logs_tail(env: &str, query: &QueryString) -> String {
     query.on(format!("{}/tail", logs(env)))

@@ -34,6 +34,7 @@ mod e2e_shell;
 mod first_screen;
 mod fleet_model;
 mod harness;
+mod history_recorder;
 mod hostile_crawl;
 mod logs_access;
 mod logs_budget;
