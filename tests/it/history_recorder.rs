@@ -15,6 +15,7 @@ use ecsdeck::state::AppState;
 use ecsdeck::store::history::HistoryQuery;
 use ecsdeck::store::{DatabaseUrl, Store};
 
+use crate::both_backends;
 use crate::harness::*;
 
 /// Time nearly frozen: the sandbox does not move between reads.

@@ -68,6 +68,9 @@ pub struct DiagnosisInput<'a> {
     /// where known (`Target.FailedHealthChecks`…). Filled by the load
     /// balancer panel's data once that exists; None today.
     pub target_health_reason: Option<&'a str>,
+    /// How a command (a health check's) is shown: secrets masked by the
+    /// caller's one masking function (`web::mask`).
+    pub show_command: &'a (dyn Fn(&[String]) -> String + Sync),
     pub now: Timestamp,
 }
 

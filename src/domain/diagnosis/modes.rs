@@ -246,7 +246,7 @@ pub(super) fn from_group(
             Some((c, h)) => {
                 d.add(
                     "Health check",
-                    format!("{}: {}", c.name, h.command.join(" ")),
+                    format!("{}: {}", c.name, (input.show_command)(&h.command)),
                 );
                 let secs = |v: Option<i32>, default: i32| format!("{} s", v.unwrap_or(default));
                 d.add(

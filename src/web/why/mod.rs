@@ -118,6 +118,7 @@ pub async fn why_panel(
         task_definitions: &task_definitions,
         past_deployments: &past,
         target_health_reason: None,
+        show_command: &|args: &[String]| crate::web::mask::mask_args(args).join(" "),
         now,
     };
     let mut diagnosis = diagnose(&input)?;
