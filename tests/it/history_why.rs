@@ -20,7 +20,7 @@ async fn open(
     service: &str,
     scenario: &str,
     user: &str,
-) -> Page {
+) -> (Page, Session) {
     let ecs = sdk(sb).await.ecs;
     let described = ecs
         .describe_services()
@@ -40,9 +40,10 @@ async fn open(
     let store = test_store(Backend::Sqlite).await.unwrap();
     let state = state_on(sb, store, true).await;
     let session = TestApp::new(state).session(user).await;
-    session
+    let page = session
         .ok(&format!("/sandbox/clusters/{cluster}/services/{service}"))
-        .await
+        .await;
+    (page, session)
 }
 
 /// The panel's evidence, label → value.
@@ -100,7 +101,7 @@ fn grouped(page: &Page) -> usize {
 #[tokio::test]
 async fn crash_loop_names_the_exit_code_interval_and_last_lines() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let page = open(&sb, "staging", "legacy-importer", "crash-loop", "viewer").await;
+    let (page, session) = open(&sb, "staging", "legacy-importer", "crash-loop", "viewer").await;
     assert_eq!(mode(&page), "Crash loop");
     let e = evidence(&page);
     assert_eq!(e["Exit code"], "1");
@@ -130,15 +131,22 @@ async fn crash_loop_names_the_exit_code_interval_and_last_lines() {
         .link("section.why a.why-logs", "Logs around this moment")
         .unwrap();
     assert!(
-        logs.contains("service=staging%2Flegacy-importer") && logs.contains("start="),
+        logs.contains("service=staging/legacy-importer") && logs.contains("start="),
         "{logs}"
+    );
+    // The viewer opens at that moment: the crash is among its lines.
+    let around = session.ok(&logs).await;
+    let messages = around.log_messages();
+    assert!(
+        messages.iter().any(|m| m.contains("exited with code 1")),
+        "{messages:?}"
     );
 }
 
 #[tokio::test]
 async fn oom_names_exit_137_and_the_memory_limits() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let page = open(
+    let (page, _session) = open(
         &sb,
         "data-pipeline",
         "pipeline-transformer",
@@ -177,7 +185,7 @@ async fn oom_names_exit_137_and_the_memory_limits() {
 #[tokio::test]
 async fn image_pull_names_the_image_and_that_ecr_lacks_it() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let page = open(&sb, "staging", "pdf-renderer", "image-pull", "viewer").await;
+    let (page, _session) = open(&sb, "staging", "pdf-renderer", "image-pull", "viewer").await;
     assert_eq!(mode(&page), "Image pull failure");
     let e = evidence(&page);
     assert!(
@@ -212,7 +220,7 @@ async fn image_pull_names_the_image_and_that_ecr_lacks_it() {
 #[tokio::test]
 async fn unhealthy_names_the_health_check_and_its_failures() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let page = open(&sb, "staging", "geo-api", "unhealthy", "viewer").await;
+    let (page, _session) = open(&sb, "staging", "geo-api", "unhealthy", "viewer").await;
     assert_eq!(mode(&page), "Unhealthy");
     let e = evidence(&page);
     assert_eq!(
@@ -233,7 +241,7 @@ async fn unhealthy_names_the_health_check_and_its_failures() {
 #[tokio::test]
 async fn failed_deploy_names_the_verdict_revisions_diff_and_offers_rollback() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let page = open(&sb, "websight-cms", "cms", "failed-deploy", "operator").await;
+    let (page, _session) = open(&sb, "websight-cms", "cms", "failed-deploy", "operator").await;
     assert_eq!(mode(&page), "Failed deployment");
     let e = evidence(&page);
     assert!(
@@ -288,7 +296,7 @@ async fn failed_deploy_names_the_verdict_revisions_diff_and_offers_rollback() {
             .as_deref(),
         Some(current.as_str())
     );
-    let viewer = open(&sb, "websight-cms", "cms", "failed-deploy", "viewer").await;
+    let (viewer, _) = open(&sb, "websight-cms", "cms", "failed-deploy", "viewer").await;
     assert!(
         !viewer.exists("form.why-rollback"),
         "viewers get no rollback"
