@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod actions;
+mod history;
 mod limits;
 
 pub use actions::ActionArgs;
@@ -105,16 +106,8 @@ pub struct WebArgs {
     #[command(flatten)]
     pub server: ServerArgs,
 
-    /// Days of history (stopped tasks, service events, deployments) kept
-    /// in the state store after ECS forgets them; 0 records nothing.
-    #[arg(
-        long,
-        env = "ECSDECK_HISTORY_RETENTION_DAYS",
-        value_name = "DAYS",
-        default_value_t = 30,
-        value_parser = clap::value_parser!(u16).range(0..=3650)
-    )]
-    pub history_retention_days: u16,
+    #[command(flatten)]
+    pub history: history::HistoryArgs,
 }
 
 impl WebArgs {
@@ -123,11 +116,7 @@ impl WebArgs {
         Ok(crate::state::Settings {
             server: self.server.limits()?,
             log_groups: self.log_groups.clone(),
-            history_retention: (self.history_retention_days > 0).then(|| {
-                crate::recorder::Retention(std::time::Duration::from_secs(
-                    u64::from(self.history_retention_days) * 86_400,
-                ))
-            }),
+            history_retention: self.history.retention(),
             ..self.actions.settings()
         })
     }
