@@ -24,7 +24,7 @@ use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
     actions, assets, audit, cluster, error_page, headers, health, images, login, logs, overview,
-    service, task_definitions, tasks, users,
+    service, task_definitions, tasks, timeline, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -98,6 +98,18 @@ pub fn route_table() -> Vec<RouteSpec> {
             GET,
             Viewer,
             get(service::show_service),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/timeline",
+            GET,
+            Viewer,
+            get(timeline::show_service_timeline),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/timeline",
+            GET,
+            Viewer,
+            get(timeline::show_cluster_timeline),
         ),
         row(
             "/{env}/clusters/{cluster}/tasks",

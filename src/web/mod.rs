@@ -25,6 +25,7 @@ pub mod shell;
 pub mod task_definitions;
 pub mod tasks;
 pub mod td_diff;
+pub mod timeline;
 pub mod urls;
 pub mod users;
 pub mod why;

@@ -152,6 +152,16 @@ pub fn service(env: &str, cluster_name: &str, service: &str) -> String {
     format!("{}/services/{}", cluster(env, cluster_name), seg(service))
 }
 
+/// A service's timeline (`?since=…&show=…` through `QueryString::on`).
+pub fn service_timeline(env: &str, cluster_name: &str, service_name: &str) -> String {
+    format!("{}/timeline", service(env, cluster_name, service_name))
+}
+
+/// A cluster's timeline.
+pub fn cluster_timeline(env: &str, cluster_name: &str) -> String {
+    format!("{}/timeline", cluster(env, cluster_name))
+}
+
 /// `…/services/{service}/{action}` for an action's path segment (`scale`,
 /// `redeploy`, `deploy-image`, `rollback`, `stop-deployment`).
 pub fn service_action(env: &str, cluster_name: &str, service_name: &str, action: &str) -> String {
