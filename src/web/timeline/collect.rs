@@ -95,7 +95,7 @@ fn events(src: &Sources<'_>, out: &mut Vec<Point>) {
         }
     }
     all.retain(|e| e.0 >= src.since_ms && e.0 <= src.until_ms);
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|e| std::cmp::Reverse(e.0));
     // Consecutive repeats (same service, same message) collapse into one
     // point at the newest, with the count.
     let mut i = 0;
@@ -264,7 +264,7 @@ pub fn points(src: &Sources<'_>, kinds: &[Kind]) -> Vec<Point> {
     if kinds.contains(&Kind::Action) {
         actions(src, &mut out);
     }
-    out.sort_by(|a, b| b.at.cmp(&a.at));
+    out.sort_by_key(|p| std::cmp::Reverse(p.at));
     out.truncate(MAX_POINTS);
     out
 }
