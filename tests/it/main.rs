@@ -29,6 +29,7 @@ mod demo_store;
 mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
+mod e2e_history;
 mod e2e_logs;
 mod e2e_shell;
 mod first_screen;

@@ -143,3 +143,50 @@ pub fn group_stops(tasks: &[Task]) -> Vec<StopGroup> {
     out.truncate(MAX_GROUPS);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Container;
+
+    fn oom(id: &str, at_s: i64) -> Task {
+        Task {
+            arn: format!("arn:aws:ecs:us-east-1:1:task/c/{id}"),
+            group: "service:api".to_string(),
+            task_definition: "arn:aws:ecs:us-east-1:1:task-definition/api:3".to_string(),
+            stop_code: "EssentialContainerExited".to_string(),
+            stopped_reason: "Essential container in task exited".to_string(),
+            stopped_at: Some(Timestamp::from_millis(at_s * 1000)),
+            containers: vec![Container {
+                name: "app".to_string(),
+                exit_code: Some(137),
+                reason: "OutOfMemoryError: Container killed due to memory usage".to_string(),
+                ..Container::default()
+            }],
+            ..Task::default()
+        }
+    }
+
+    #[test]
+    fn groups_stops_by_cause_with_interval_and_age() {
+        let mut tasks: Vec<Task> = (0..17)
+            .map(|i| oom(&format!("t{i}"), 1_000 + i * 210))
+            .collect();
+        // The same task twice (ECS's copy and the recorded one) counts once.
+        tasks.push(oom("t16", 1_000 + 16 * 210));
+        let mut user = oom("u", 5_000);
+        user.stop_code = "UserInitiated".to_string();
+        tasks.push(user);
+        let groups = group_stops(&tasks);
+        assert_eq!(groups.len(), 1);
+        let g = &groups[0];
+        assert_eq!((g.count, g.exit_code), (17, Some(137)));
+        assert_eq!(g.cause, "OutOfMemoryError");
+        assert_eq!(g.task_ids[0], "t16");
+        let now = Timestamp::from_millis((1_000 + 16 * 210 + 60) * 1000);
+        assert_eq!(
+            g.summary(now),
+            "17 × OutOfMemoryError, exit 137, every ~3.5 min, last 1 min ago"
+        );
+    }
+}
