@@ -36,6 +36,7 @@ mod first_screen;
 mod fleet_model;
 mod harness;
 mod history_recorder;
+mod history_scale;
 mod history_timeline;
 mod history_why;
 mod hostile_crawl;
