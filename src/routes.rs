@@ -24,7 +24,7 @@ use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
     actions, assets, audit, charts, cluster, error_page, headers, health, images, login, logs,
-    overview, service, task_definitions, tasks, users,
+    overview, service, task_definitions, tasks, timeline, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -104,6 +104,18 @@ pub fn route_table() -> Vec<RouteSpec> {
             GET,
             Viewer,
             get(charts::service::show_service_metrics),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/timeline",
+            GET,
+            Viewer,
+            get(timeline::show_service_timeline),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/timeline",
+            GET,
+            Viewer,
+            get(timeline::show_cluster_timeline),
         ),
         row(
             "/{env}/clusters/{cluster}/tasks",

@@ -6,6 +6,7 @@ use crate::auth::AuthState;
 use crate::aws::AwsClients;
 use crate::fleet::logs::{TailHub, TailLimits, TailTiming};
 use crate::fleet::{CacheTiming, Fleet};
+use crate::recorder::{HistoryRecorder, Retention};
 use crate::store::Store;
 
 /// Product version shown in the footer.
@@ -21,6 +22,9 @@ pub struct Environment {
     pub fleet: Arc<Fleet>,
     /// Live-tail pollers shared by every viewer of a log stream.
     pub tail: Arc<TailHub>,
+    /// The history recorder (the fleet's observer), unless recording is
+    /// off; attached by `AppState::new`.
+    pub history: Option<Arc<HistoryRecorder>>,
 }
 
 impl Environment {
@@ -33,13 +37,18 @@ impl Environment {
             aws,
             fleet,
             tail,
+            history: None,
         }
     }
 
     /// The same environment with its fleet caching by `timing` (tests set
     /// a manual clock and move it instead of waiting for TTLs to pass).
     pub fn with_cache_timing(mut self, timing: CacheTiming) -> Self {
-        self.fleet = Arc::new(Fleet::with_timing(self.aws.clone(), timing));
+        let fleet = Fleet::with_timing(self.aws.clone(), timing);
+        if let Some(observer) = self.fleet.observer() {
+            fleet.observe(observer);
+        }
+        self.fleet = Arc::new(fleet);
         self
     }
 
@@ -90,6 +99,9 @@ pub struct Settings {
     pub log_groups: Vec<String>,
     /// Timeouts and the connection cap of the dashboard's server.
     pub server: crate::server::ServerLimits,
+    /// How long the history of stopped tasks, events and deployments is
+    /// kept (`--history-retention-days`); None records nothing.
+    pub history_retention: Option<Retention>,
 }
 
 impl Default for Settings {
@@ -100,6 +112,7 @@ impl Default for Settings {
             protected_clusters: Vec::new(),
             log_groups: Vec::new(),
             server: crate::server::ServerLimits::default(),
+            history_retention: Some(Retention::default()),
         }
     }
 }
@@ -116,6 +129,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, environments: Vec<Environment>, auth: AuthState) -> Self {
+        let environments = environments
+            .into_iter()
+            .map(|env| attach_recorder(env, &settings, &auth.store))
+            .collect();
         Self {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
@@ -141,4 +158,24 @@ impl AppState {
     pub fn environment(&self, name: &str) -> Option<&Environment> {
         self.environments.iter().find(|e| e.name == name)
     }
+}
+
+/// Starts `env`'s history recorder and makes it the fleet's observer
+/// (when recording is on and a runtime runs the writer).
+fn attach_recorder(mut env: Environment, settings: &Settings, store: &Store) -> Environment {
+    let Some(retention) = settings.history_retention else {
+        return env;
+    };
+    if env.history.is_some() || tokio::runtime::Handle::try_current().is_err() {
+        return env;
+    }
+    let recorder = HistoryRecorder::start(
+        &env.name,
+        store.clone(),
+        retention,
+        crate::clock::Clock::system(),
+    );
+    env.fleet.observe(recorder.clone());
+    env.history = Some(recorder);
+    env
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod actions;
+mod history;
 mod limits;
 
 pub use actions::ActionArgs;
@@ -104,6 +105,9 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub server: ServerArgs,
+
+    #[command(flatten)]
+    pub history: history::HistoryArgs,
 }
 
 impl WebArgs {
@@ -112,6 +116,7 @@ impl WebArgs {
         Ok(crate::state::Settings {
             server: self.server.limits()?,
             log_groups: self.log_groups.clone(),
+            history_retention: self.history.retention(),
             ..self.actions.settings()
         })
     }

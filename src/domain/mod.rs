@@ -5,6 +5,7 @@
 mod action;
 mod alarm;
 mod cluster;
+pub mod diagnosis;
 mod health;
 mod image;
 mod log;
@@ -25,7 +26,7 @@ pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };
-pub use targets::{GroupHealth, HealthCheckConfig, TargetGroup, TargetHealth};
+pub use targets::{GroupHealth, HealthCheckConfig, TargetGroup, TargetHealth, unhealthy_reason};
 pub use task::{Container, Task, ecr_repository_name, image_repository, image_tag};
 pub use task_definition::{
     ContainerDef, HealthCheck, LogConfig, PortMapping, Revision, TaskDefinition, Volume,

@@ -64,3 +64,21 @@ impl GroupHealth {
         self.targets.iter().filter(|t| t.state == "unhealthy")
     }
 }
+
+/// What the load balancer says of the first unhealthy target of `groups`
+/// ("Target.ResponseCodeMismatch: Health checks failed … (target group
+/// geo-api, 1 of 2 targets unhealthy)"), for the service's diagnosis.
+pub fn unhealthy_reason(groups: &[GroupHealth]) -> Option<String> {
+    groups.iter().find_map(|g| {
+        let bad = g.unhealthy().count();
+        g.unhealthy().next().map(|t| {
+            format!(
+                "{}: {} (target group {}, {bad} of {} targets unhealthy)",
+                t.reason,
+                t.description,
+                g.group.name,
+                g.targets.len()
+            )
+        })
+    })
+}

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 use super::batch::{describe_all, describe_all_progress};
+use super::observer::ObserverSlot;
 use super::{Fleet, Fresh};
 use crate::aws::{
     AwsClients, AwsError, DESCRIBE_CLUSTERS_BATCH, DESCRIBE_SERVICES_BATCH, DESCRIBE_TASKS_BATCH,
@@ -168,15 +169,22 @@ impl Fleet {
         &self,
         cluster: &str,
     ) -> Result<Fresh<Arc<ClusterData>>, AwsError> {
-        let (aws, budget, first) = (
+        let (aws, budget, first, observer) = (
             self.aws.clone(),
             self.budget.clone(),
             self.first_reads.clone(),
+            self.observer.clone(),
         );
         let cluster = cluster.to_string();
         self.cluster_data
             .get(&data_key(&cluster), move || {
-                load(aws.clone(), budget.clone(), first.clone(), cluster.clone())
+                load(
+                    aws.clone(),
+                    budget.clone(),
+                    first.clone(),
+                    observer.clone(),
+                    cluster.clone(),
+                )
             })
             .await
     }
@@ -249,14 +257,24 @@ async fn load(
     aws: AwsClients,
     budget: Arc<tokio::sync::Semaphore>,
     first: FirstReads,
+    observer: ObserverSlot,
     cluster: String,
 ) -> Result<Arc<ClusterData>, AwsError> {
     let key = data_key(&cluster);
     let result = read(&aws, &budget, &first, &cluster, &key).await;
     // The whole copy is in the cache from now on; nobody waits for parts.
     first.invalidate(&key);
-    result.map(Arc::new)
+    let (services, stopped, failures, listed) = result?;
+    // The history recorder keeps what this read saw (no call of its own).
+    observer.services(&services);
+    observer.tasks(&stopped);
+    Ok(Arc::new(ClusterData::new(
+        services, stopped, failures, listed,
+    )))
 }
+
+/// One whole read: services, stopped tasks, failures, services listed.
+type Read = (Vec<Service>, Vec<Task>, Vec<Failure>, usize);
 
 async fn read(
     aws: &AwsClients,
@@ -264,7 +282,7 @@ async fn read(
     first: &FirstReads,
     cluster: &str,
     key: &str,
-) -> Result<ClusterData, AwsError> {
+) -> Result<Read, AwsError> {
     let arns = aws.list_service_arns(cluster).await?;
     let listed = arns.len();
     let mut published = 0;
@@ -305,7 +323,7 @@ async fn read(
     )
     .await?;
     stopped.sort_by_key(|t| std::cmp::Reverse(t.stopped_at));
-    Ok(ClusterData::new(services, stopped, failures, listed))
+    Ok((services, stopped, failures, listed))
 }
 
 /// Recently stopped tasks grouped by service name.

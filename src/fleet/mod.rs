@@ -12,6 +12,7 @@ mod clusters;
 mod images;
 pub mod logs;
 mod metrics;
+mod observer;
 mod refresh;
 mod services;
 mod targets;
@@ -34,6 +35,7 @@ pub use cluster_data::{FIRST_SCREEN, ServiceRow};
 pub use clusters::{ClusterSummary, ClusterView};
 pub use images::{ImageUse, RepositoryView};
 pub use metrics::{Metrics, cluster_queries, row_ids, service_queries};
+pub use observer::Observer;
 pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
 
@@ -107,6 +109,8 @@ pub struct Fleet {
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
     logs: logs::LogCache,
+    /// Told about every read of services and tasks (the history recorder).
+    observer: observer::ObserverSlot,
 }
 
 impl Fleet {
@@ -150,6 +154,7 @@ impl Fleet {
             targets: Cache::new(policy(live, MAX_VIEWS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
+            observer: observer::ObserverSlot::default(),
         }
     }
 

@@ -49,13 +49,15 @@ impl Fleet {
                 ),
             });
         }
-        let aws = self.aws.clone();
+        let (aws, observer) = (self.aws.clone(), self.observer.clone());
         let (c, n) = (cluster.to_string(), name.to_string());
         self.services
             .get(&format!("{cluster}/service/{name}"), move || {
                 let (aws, c, n) = (aws.clone(), c.clone(), n.clone());
+                let observer = observer.clone();
                 async move {
                     let (found, _) = aws.describe_services(&c, std::slice::from_ref(&n)).await?;
+                    observer.services(&found);
                     found
                         .into_iter()
                         .find(|s| s.status != "INACTIVE")
@@ -179,7 +181,7 @@ impl Fleet {
         cluster: &str,
         query: &TaskQuery,
     ) -> Result<Fresh<Arc<Vec<Task>>>, AwsError> {
-        let aws = self.aws.clone();
+        let (aws, observer) = (self.aws.clone(), self.observer.clone());
         let budget = self.budget.clone();
         let key = format!(
             "{cluster}/tasks/{}/{}/{}",
@@ -191,6 +193,7 @@ impl Fleet {
         self.tasks
             .get(&key, move || {
                 let (aws, budget, c, q) = (aws.clone(), budget.clone(), c.clone(), q.clone());
+                let observer = observer.clone();
                 async move {
                     let arns = aws.list_task_arns(&c, &q).await?;
                     let (found, _) = describe_all(&arns, DESCRIBE_TASKS_BATCH, &budget, |t| {
@@ -198,6 +201,7 @@ impl Fleet {
                         async move { aws.describe_tasks(&c, &t).await }
                     })
                     .await?;
+                    observer.tasks(&found);
                     Ok(Arc::new(found))
                 }
             })

@@ -15,6 +15,7 @@ impl Fleet {
         id: &str,
     ) -> Result<(Task, Option<Arc<TaskDefinition>>), AwsError> {
         let (found, _) = self.aws.describe_tasks(cluster, &[id.to_string()]).await?;
+        self.observer.tasks(&found);
         let task = found.into_iter().next().ok_or_else(|| AwsError::NotFound {
             code: "TaskNotFound".to_string(),
             message: format!(

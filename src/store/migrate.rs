@@ -13,12 +13,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "users, sessions, audit",
-    sqlite: include_str!("../../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "users, sessions, audit",
+        sqlite: include_str!("../../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "history: stopped tasks, service events, deployments",
+        sqlite: include_str!("../../migrations/sqlite/0002_history.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_history.sql"),
+    },
+];
 
 /// An arbitrary constant naming ecsdeck's migration lock.
 const PG_LOCK_KEY: i64 = 0x0065_6373_6465_636b;

@@ -1,4 +1,5 @@
-//! The state store: users, sessions and the audit trail, in SQLite (under
+//! The state store: users, sessions, the audit trail and the history
+//! ecsdeck keeps of what ECS forgets (`history`), in SQLite (under
 //! `--data-dir`, the default) or PostgreSQL (`--database-url postgres://…`,
 //! so several replicas share them).
 //!
@@ -8,6 +9,7 @@
 //! `migrate.rs`).
 
 mod audit;
+pub mod history;
 mod migrate;
 mod sessions;
 mod users;

@@ -22,6 +22,7 @@ use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
 use crate::web::urls;
+use crate::web::why::{WhyPanel, why_panel};
 
 /// A container image the service runs, with its ECR repository if any.
 pub struct ImageInUse {
@@ -58,6 +59,8 @@ pub struct ServiceLive<'a> {
     pub act_token: Option<String>,
     /// The load balancer's view of the tasks (`web::health_panels`).
     pub targets: TargetsPanel,
+    /// The "Why" panel: the failure mode and its evidence, if any.
+    pub why: Option<WhyPanel>,
 }
 
 impl ServiceLive<'_> {
@@ -119,10 +122,25 @@ pub async fn show_service(
         .unwrap_or_default();
     let panel = ActionPanel::for_user(&state, Some(&user), &env.name, cluster, &view.service);
     let audit = recent_audit(&state, &env.name, cluster, &view.service.name).await;
+    let act_token = panel.as_ref().map(|p| p.csrf_token.clone());
+    let lb_reason = targets
+        .as_ref()
+        .ok()
+        .and_then(|groups| crate::domain::unhealthy_reason(groups));
+    let why = why_panel(
+        &state,
+        &env,
+        cluster,
+        view,
+        act_token.as_deref(),
+        lb_reason.as_deref(),
+    )
+    .await;
     let live = ServiceLive {
+        why,
         audit,
-        act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
         targets: TargetsPanel::new(targets, false),
+        act_token,
         env: &env.name,
         cluster,
         view,

@@ -8,13 +8,17 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::aws::TaskQuery;
+use axum::extract::State;
+
+use crate::aws::{AwsError, TaskQuery};
 use crate::domain::{Task, TaskDefinition, ecr_repository_name, image_tag};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{ClusterPath, Env, Htmx, Path, Query, TaskPath};
 use crate::web::health_panels::targets::TargetsPanel;
+use crate::web::history::recorded_task;
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
@@ -178,6 +182,9 @@ pub struct TaskLive<'a> {
     pub poll: u32,
     /// This task's targets in its service's target groups.
     pub targets: TargetsPanel,
+    /// Set for a task ECS no longer lists, shown from the history:
+    /// "Recorded 3 h ago; ECS no longer lists it."
+    pub recorded: Option<String>,
 }
 
 impl TaskLive<'_> {
@@ -199,6 +206,7 @@ impl TaskLive<'_> {
 }
 
 pub async fn show_task(
+    State(state): State<AppState>,
     env: Env,
     user: CurrentUser,
     Path(path): Path<TaskPath>,
@@ -206,7 +214,20 @@ pub async fn show_task(
 ) -> Result<Response, AppError> {
     let fleet = &env.fleet;
     let cluster_name = fleet.cluster(&path.cluster).await?.name;
-    let (task, td) = fleet.task(&cluster_name, &path.task_id).await?;
+    // A task ECS forgot is shown as the history recorded it.
+    let (task, td, recorded) = match fleet.task(&cluster_name, &path.task_id).await {
+        Ok((task, td)) => (task, td, None),
+        Err(AwsError::NotFound { code, message }) => {
+            let Some((task, notice)) =
+                recorded_task(&state, &env.name, &cluster_name, &path.task_id).await
+            else {
+                return Err(AwsError::NotFound { code, message }.into());
+            };
+            let td = fleet.task_definition(&task.task_definition).await.ok();
+            (task, td, Some(notice))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let defs: Vec<Arc<TaskDefinition>> = td.into_iter().collect();
     let logs = LogLinks {
         env: &env.name,
@@ -230,7 +251,14 @@ pub async fn show_task(
         task: &task,
         containers,
         fresh: Freshness::now(),
-        poll: Poll::Normal.seconds(),
+        // A recorded task does not change: poll slowly.
+        poll: if recorded.is_some() {
+            Poll::Slow
+        } else {
+            Poll::Normal
+        }
+        .seconds(),
+        recorded,
     };
     page_or_live(htmx, live, |live| {
         let mut shell = Shell::for_env(&env, Some(&user), format!("Task {}", task.id()))

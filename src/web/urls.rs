@@ -160,6 +160,16 @@ pub fn service_metrics(env: &str, cluster_name: &str, service_name: &str, range:
     ))
 }
 
+/// A service's timeline (`?since=…&show=…` through `QueryString::on`).
+pub fn service_timeline(env: &str, cluster_name: &str, service_name: &str) -> String {
+    format!("{}/timeline", service(env, cluster_name, service_name))
+}
+
+/// A cluster's timeline.
+pub fn cluster_timeline(env: &str, cluster_name: &str) -> String {
+    format!("{}/timeline", cluster(env, cluster_name))
+}
+
 /// `…/services/{service}/{action}` for an action's path segment (`scale`,
 /// `redeploy`, `deploy-image`, `rollback`, `stop-deployment`).
 pub fn service_action(env: &str, cluster_name: &str, service_name: &str, action: &str) -> String {
@@ -275,6 +285,27 @@ pub fn service_logs(env: &str, cluster_name: &str, service: &str, container: &st
         &QueryString::new()
             .add("service", format!("{cluster_name}/{service}"))
             .add("container", container),
+    )
+}
+
+/// A service's interleaved logs for one container around a moment: from
+/// five minutes before `at_ms` to one minute after ("logs around this
+/// moment").
+pub fn service_logs_around(
+    env: &str,
+    cluster_name: &str,
+    service: &str,
+    container: &str,
+    at_ms: i64,
+) -> String {
+    let at = |ms: i64| crate::domain::Timestamp::from_millis(ms).rfc3339();
+    logs_with(
+        env,
+        &QueryString::new()
+            .add("service", format!("{cluster_name}/{service}"))
+            .add("container", container)
+            .add("start", at(at_ms - 5 * 60_000))
+            .add("end", at(at_ms + 60_000)),
     )
 }
 
