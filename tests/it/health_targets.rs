@@ -100,6 +100,13 @@ async fn the_unhealthy_scenario_shows_its_reason_on_the_service_and_task_pages()
             .contains("unhealthy in target group staging-geo-api-tg: Target.ResponseCodeMismatch"),
         "{reasons}"
     );
+    // The "Why" panel's diagnosis quotes the load balancer too.
+    let why = page.texts(".why").join(" ");
+    assert!(
+        why.contains("Load balancer target health")
+            && why.contains("Target.ResponseCodeMismatch: Health checks failed"),
+        "{why}"
+    );
     // The task behind that target says the same on its own page.
     let ip = page.attr(unhealthy, "data-target").unwrap();
     let mut found = false;
