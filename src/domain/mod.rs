@@ -7,6 +7,7 @@ mod cluster;
 mod health;
 mod image;
 mod log;
+mod log_target;
 mod service;
 mod task;
 mod task_definition;
@@ -17,6 +18,7 @@ pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
+pub use log_target::{fixed_group, is_firelens_cloudwatch, log_target};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };

@@ -1,7 +1,7 @@
 //! Which log groups a dashboard user may read. The dashboard's AWS role can
 //! usually read every group in the account — Lambda, RDS, CloudTrail — but
 //! ecsdeck shows only what belongs to the ECS fleet: by default the
-//! `awslogs-group` of the containers of the task definitions its services
+//! `awslogs-group` (or FireLens CloudWatch `log_group_name`) of the containers of the task definitions its services
 //! run (their deployments', as the fleet model holds them), plus whatever
 //! `--log-groups` globs allow. A refused group answers 403 before any
 //! CloudWatch Logs call.
@@ -48,8 +48,7 @@ impl GroupAccess {
             .iter()
             .flat_map(|td| td.containers.iter())
             .filter_map(|c| c.log.as_ref())
-            .filter(|l| l.driver == "awslogs")
-            .filter_map(|l| l.options.get("awslogs-group").cloned())
+            .filter_map(|l| crate::domain::fixed_group(l).map(str::to_string))
             .collect();
         Ok(Self {
             referenced,

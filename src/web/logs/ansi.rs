@@ -2,11 +2,14 @@
 //! `<span class="ansi-…">`, strips every other escape or control sequence
 //! (cursor moves, OSC titles, bells) and wraps filter-term matches in
 //! `<mark>`. The output is the only log-derived HTML a template emits
-//! unescaped, and it can only be built here.
+//! unescaped, and it can only be built here. It is element content only
+//! (never an attribute value), so `<`, `>` and `&` are what it escapes:
+//! quotes are plain text there, and a JSON line keeps its size.
 
 use std::fmt;
 
-/// HTML produced by [`to_html`]: escaped text plus our own spans and marks.
+/// HTML produced by [`to_html`]: escaped text plus our own spans and marks,
+/// for element content (a template must never put it in an attribute).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogHtml(String);
 
@@ -267,8 +270,6 @@ fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
@@ -310,7 +311,7 @@ mod tests {
         );
         assert_eq!(
             html(r#"<img src=x onerror="a('b')"> & co"#),
-            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt; &amp; co"
+            r#"&lt;img src=x onerror="a('b')"&gt; &amp; co"#
         );
     }
 

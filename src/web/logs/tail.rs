@@ -19,18 +19,20 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
+use tokio::time::Instant;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-use super::lines::{LogLines, Tagger, line_views};
+use super::lines::{LogLines, Moments, Tagger, line_views};
 use super::params::LogParams;
 use super::pattern::Terms;
 use super::resolve;
 use crate::auth::{AuthState, CurrentUser, still_signed_in};
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
-use crate::fleet::logs::Subscription;
+use crate::fleet::logs::{REORDER_WINDOW, Reorder, Subscription};
 use crate::state::{AppState, Shutdown};
 use crate::web::extract::{Env, Query};
 
@@ -47,6 +49,40 @@ fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
         Err(BroadcastStreamRecvError::Lagged(n)) => Item::Skipped(n),
     });
     futures::stream::iter(backlog).chain(live)
+}
+
+/// Holds each line for the reorder window and releases lines in event-time
+/// order (`fleet::logs::Reorder`); other items pass at once.
+fn in_time_order(items: BoxStream<'static, Item>) -> BoxStream<'static, Item> {
+    let state = (items, Reorder::new(REORDER_WINDOW), false);
+    futures::stream::unfold(state, |(mut items, mut held, mut ended)| async move {
+        loop {
+            if ended && held.held() == 0 {
+                return None;
+            }
+            let due = held.next_due();
+            let wait = async move {
+                match due {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                item = items.next(), if !ended => match item {
+                    Some(Item::Lines(batch)) => held.push(batch.iter().cloned(), Instant::now()),
+                    Some(other) => return Some((other, (items, held, ended))),
+                    None => ended = true,
+                },
+                () = wait => {
+                    let out = held.due(Instant::now());
+                    if !out.is_empty() {
+                        return Some((Item::Lines(out.into()), (items, held, ended)));
+                    }
+                }
+            }
+        }
+    })
+    .boxed()
 }
 
 /// Why the tail ended, once it must: the server stops, or every
@@ -115,8 +151,16 @@ pub async fn tail_logs(
         .map(|s| items(env.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();
     let tagger = resolved.tagger;
+    let moments = Moments::new(params.moment_query(), None);
+    let merged = futures::stream::select_all(subs).boxed();
+    // Several streams (a service's tasks): lines in event-time order.
+    let merged = if resolved.live.len() > 1 {
+        in_time_order(merged)
+    } else {
+        merged
+    };
     let mut newest = after.map_or(0, Timestamp::millis);
-    let events = futures::stream::select_all(subs)
+    let events = merged
         .filter_map(move |item| {
             // The stream owns the pass: its slots free when the stream is
             // dropped (ended, or the client disconnected).
@@ -127,7 +171,8 @@ pub async fn tail_logs(
                     .map(|e| e.timestamp.millis())
                     .fold(newest, i64::max);
             }
-            let event = render(item, &tagger, terms.as_ref()).map(|e| e.id(newest.to_string()));
+            let event =
+                render(item, &tagger, terms.as_ref(), &moments).map(|e| e.id(newest.to_string()));
             std::future::ready(event)
         })
         .boxed();
@@ -160,7 +205,7 @@ fn end_event(why: &'static str) -> Event {
     ))
 }
 
-fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {
+fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>, moments: &Moments) -> Option<Event> {
     let html = match item {
         Item::Lines(batch) => {
             let kept: Vec<LogEvent> = batch
@@ -173,7 +218,7 @@ fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {
             }
             let marks = terms.map(Terms::marks).unwrap_or_default();
             LogLines {
-                lines: line_views(&kept, tagger, &marks),
+                lines: line_views(&kept, tagger, &marks, moments),
             }
             .render()
             .ok()?

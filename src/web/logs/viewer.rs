@@ -8,7 +8,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::response::Response;
 
-use super::lines::{LineView, line_views};
+use super::lines::{LineView, Moments, line_views};
 use super::params::{LogParams, Range, SINCE};
 use super::{ResolvedView, resolve};
 use crate::auth::CurrentUser;
@@ -80,7 +80,8 @@ pub async fn show_viewer(
         env.fleet.recent_lines(&view, PAGE_LINES).await?
     };
     let marks = terms.as_ref().map(|t| t.marks()).unwrap_or_default();
-    let lines = line_views(&recent.events, &tagger, &marks);
+    let moments = Moments::new(params.moment_query(), params.at_ms);
+    let lines = line_views(&recent.events, &tagger, &marks, &moments);
     let older_url = recent
         .events
         .first()
@@ -114,7 +115,7 @@ pub async fn show_viewer(
         Some(refusal.to_string())
     } else if no_streams {
         Some(format!(
-            "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix).",
+            "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix, or FireLens with a CloudWatch output).",
             params.container.as_deref().unwrap_or("")
         ))
     } else if !params.filter.is_empty() && params.errors {

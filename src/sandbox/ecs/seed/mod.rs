@@ -3,6 +3,7 @@
 
 mod builder;
 mod cms;
+pub mod firelens;
 mod pipeline;
 mod production;
 mod staging;
@@ -53,6 +54,7 @@ fn seeded(world: &mut World, now: i64) {
         let mut s = Seeder::new(world, start);
         production::seed(&mut s);
         pipeline::seed(&mut s);
+        firelens::seed(&mut s);
         cms::seed(&mut s);
         staging::seed(&mut s);
     }
