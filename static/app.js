@@ -134,6 +134,13 @@
       var msg = ev.target.closest(".log-msg[data-json]");
       if (msg && !window.getSelection().toString()) toggleJson(msg);
     });
+    // The gutter shows the time of day; the full time shows on hover.
+    view.addEventListener("mouseover", function (ev) {
+      var a = ev.target.closest(".log-line > a");
+      if (a && !a.title) {
+        a.title = new Date(Number(a.parentNode.getAttribute("data-ts"))).toISOString() + " · link to this moment";
+      }
+    });
     view.addEventListener("keydown", function (ev) {
       var msg = ev.target.closest(".log-msg[data-json]");
       if (msg && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); toggleJson(msg); }

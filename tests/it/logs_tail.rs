@@ -223,7 +223,7 @@ async fn a_service_tail_merges_its_tasks_streams() {
     let seen = read_until(resp, "now").await;
     assert!(seen.contains("<mark>TAILME</mark> now"), "{seen}");
     assert!(!seen.contains("skip me"), "the filter applies to the tail");
-    assert!(seen.contains(&format!(">{} acme-app-production</span>", &id[..8])));
+    assert!(seen.contains(&format!("class=\"log-tag\">{}</span>", &id[..8])));
 }
 
 #[tokio::test]

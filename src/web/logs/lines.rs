@@ -34,7 +34,6 @@ pub struct LineTag {
 
 pub struct LineView {
     pub ms: i64,
-    pub rfc3339: String,
     pub clock: String,
     pub tag: Option<LineTag>,
     pub html: LogHtml,
@@ -157,7 +156,6 @@ pub fn line_views(
             let anchor = here && !std::mem::replace(&mut anchored, true);
             LineView {
                 ms,
-                rfc3339: e.timestamp.rfc3339(),
                 clock: e.timestamp.clock(),
                 tag: tagger.tag(&e.stream),
                 html: to_html(head, marks),
@@ -250,7 +248,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("href=\"?group=g&amp;at=1795450800123#here\"")
+            html.contains("href=\"?group=g&#38;at=1795450800123#here\"")
                 && html.contains("log-here"),
             "{html}"
         );
