@@ -14,6 +14,8 @@ pub struct AwsClients {
     pub(crate) ecr: aws_sdk_ecr::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     budget: Arc<Budget>,
+    /// The endpoint URL is a loopback address (see `logs_live`).
+    pub(crate) local_endpoint: bool,
 }
 
 impl AwsClients {
@@ -26,6 +28,7 @@ impl AwsClients {
             ecr: aws_sdk_ecr::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             budget,
+            local_endpoint: super::logs_live::is_local_endpoint(config.endpoint_url()),
         }
     }
 

@@ -14,6 +14,7 @@ mod ecs_task_definitions;
 mod ecs_tasks;
 mod error;
 mod logs;
+mod logs_live;
 pub mod quotas;
 
 pub use budget::{Budget, BudgetClock, GroupUsage};
@@ -25,3 +26,4 @@ pub use ecs_services::DESCRIBE_SERVICES_BATCH;
 pub use ecs_tasks::{DESCRIBE_TASKS_BATCH, TaskQuery};
 pub use error::{AwsError, classify};
 pub use logs::{EventsQuery, FilterQuery, MAX_EVENTS_PER_CALL};
+pub use logs_live::{LiveTail, LiveUpdate};
