@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ecsdeck::fleet::logs::{TailHub, TailTiming};
+use ecsdeck::fleet::logs::{TailHub, TailLimits, TailTiming};
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
 use ecsdeck::state::AppState;
@@ -150,13 +150,20 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
     // Polls 2 s apart at least, so connecting ten viewers fits between two.
     let plain = app_state(&sb).await;
     let mut env = plain.environments[0].clone();
-    env.tail = Arc::new(TailHub::new(
-        env.aws.clone(),
-        TailTiming {
-            min: Duration::from_secs(2),
-            max: Duration::from_secs(4),
-        },
-    ));
+    // Polling (no Live Tail session), the cost under test.
+    env.tail = Arc::new(
+        TailHub::new(
+            env.aws.clone(),
+            TailTiming {
+                min: Duration::from_secs(2),
+                max: Duration::from_secs(4),
+            },
+        )
+        .with_limits(TailLimits {
+            live_sessions: 0,
+            ..Default::default()
+        }),
+    );
     let state = AppState::new(test_settings(), vec![env], plain.auth.clone());
     let base = serve(state.clone()).await;
     let client = HttpClient::signed_in(&base, "viewer").await;

@@ -4,6 +4,7 @@
 
 mod cache;
 mod download;
+mod live;
 mod recent;
 mod reorder;
 mod slots;
@@ -17,6 +18,7 @@ use crate::domain::{Listing, LogGroup, LogStream, Task};
 
 pub use cache::{LogCache, LogCacheLimits};
 pub use download::DownloadStream;
+pub use live::TailSource;
 pub use recent::Recent;
 pub use reorder::{REORDER_WINDOW, Reorder};
 pub use slots::{TailLimits, TailPass, TailRefusal};

@@ -13,7 +13,7 @@ use super::params::{LogParams, Range, SINCE};
 use super::{ResolvedView, resolve};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::fleet::logs::Recent;
+use crate::fleet::logs::{Recent, TailSource};
 use crate::state::{Environment, Settings};
 use crate::web::htmx::render;
 use crate::web::shell::Shell;
@@ -111,6 +111,12 @@ pub async fn show_viewer(
         .unwrap_or_default();
     let tail_url =
         live.then(|| urls::logs_tail(&env.name, &params.query(Range::Same).add("after", &after)));
+    let polling = match live.then(|| env.tail.source(&view.group)) {
+        Some(TailSource::Polling(why)) => Some(format!(
+            "Following by polling GetLogEvents (within ecsdeck's Logs budget), not a Live Tail session: {why}"
+        )),
+        _ => None,
+    };
     let notice = if let Some(refusal) = refused {
         Some(refusal.to_string())
     } else if no_streams {
@@ -118,6 +124,8 @@ pub async fn show_viewer(
             "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix, or FireLens with a CloudWatch output).",
             params.container.as_deref().unwrap_or("")
         ))
+    } else if let Some(p) = polling {
+        Some(p)
     } else if !params.filter.is_empty() && params.errors {
         Some("The filter pattern replaces the errors-only toggle.".to_string())
     } else if view.end_ms.is_none() && !can_tail && !no_streams {

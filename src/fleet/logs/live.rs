@@ -1,0 +1,209 @@
+//! Live Tail sessions shared per log group. The first viewer of any stream
+//! of a group starts one StartLiveTail session on the whole group (within
+//! the session budget, `TailLimits::live_sessions`); every stream channel
+//! of that group is fed from it, so each viewer sees only its streams, and
+//! N viewers of M streams of one group hold one session. A session renews
+//! itself before AWS's 3-hour limit and ends once no channel of its group
+//! has a viewer. When no session can be had (budget spent, throttled, not
+//! permitted, AWS refused) the group's streams fall back to the budgeted
+//! GetLogEvents pollers, and for a while the hub says why
+//! (`TailHub::source`) instead of trying again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::tail::TailTiming;
+use super::tail::{Channels, Poller, lock_channels};
+use crate::aws::{AwsClients, LiveUpdate};
+use crate::domain::{LogEvent, Timestamp};
+
+/// A session is replaced this long after it started (AWS ends it at 3 h).
+pub const RENEW_AFTER: Duration = Duration::from_secs(2 * 3_600 + 50 * 60);
+/// After a refusal, groups poll for this long before a session is tried.
+pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// How a group's tail is fed right now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TailSource {
+    /// A Live Tail session (running, or one can be started).
+    Live,
+    /// GetLogEvents polling, and why.
+    Polling(String),
+}
+
+#[derive(Default)]
+struct State {
+    /// Groups with a session (starting or running).
+    groups: HashMap<String, ()>,
+    /// The last refusal: until when, and why.
+    refused: Option<(Instant, String)>,
+}
+
+/// The sessions of one environment.
+pub struct LiveSessions {
+    max: usize,
+    state: Mutex<State>,
+}
+
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl LiveSessions {
+    pub fn new(max: usize) -> Self {
+        Self {
+            max,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Sessions held right now.
+    pub fn count(&self) -> usize {
+        lock(&self.state).groups.len()
+    }
+
+    /// Where `group`'s lines would come from if followed now.
+    pub fn source(&self, group: &str) -> TailSource {
+        let s = lock(&self.state);
+        if s.groups.contains_key(group) {
+            return TailSource::Live;
+        }
+        if self.max == 0 {
+            return TailSource::Polling(
+                "Live Tail is turned off here (--live-tail-sessions 0).".to_string(),
+            );
+        }
+        if let Some((until, why)) = &s.refused
+            && Instant::now() < *until
+        {
+            return TailSource::Polling(why.clone());
+        }
+        if s.groups.len() >= self.max {
+            return TailSource::Polling(format!(
+                "ecsdeck already holds its {} Live Tail sessions for other log groups.",
+                self.max
+            ));
+        }
+        TailSource::Live
+    }
+
+    /// Joins `group`'s session, or claims a new one (true: the caller
+    /// starts it); None when the group must poll.
+    pub(super) fn claim(&self, group: &str) -> Option<bool> {
+        if self.source(group) != TailSource::Live {
+            return None;
+        }
+        let mut s = lock(&self.state);
+        Some(s.groups.insert(group.to_string(), ()).is_none())
+    }
+
+    fn release(&self, group: &str) {
+        lock(&self.state).groups.remove(group);
+    }
+
+    fn refuse(&self, group: &str, why: String) {
+        let mut s = lock(&self.state);
+        s.groups.remove(group);
+        s.refused = Some((Instant::now() + RETRY_AFTER, why));
+    }
+}
+
+/// One group's session task.
+pub(super) struct GroupSession {
+    pub aws: AwsClients,
+    pub timing: TailTiming,
+    pub channels: Channels,
+    pub sessions: Arc<LiveSessions>,
+    pub group: String,
+}
+
+impl GroupSession {
+    pub async fn run(self) {
+        loop {
+            let mut tail = match self.aws.start_live_tail(&self.group).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::warn!(group = %self.group, error = %e, "no Live Tail session; polling");
+                    self.sessions.refuse(
+                        &self.group,
+                        format!("AWS refused a Live Tail session ({}).", e.code()),
+                    );
+                    self.fall_back();
+                    return;
+                }
+            };
+            let renew = Instant::now() + RENEW_AFTER;
+            loop {
+                let update = tokio::select! {
+                    u = tail.next() => u,
+                    () = tokio::time::sleep_until(renew) => break,
+                };
+                match update {
+                    LiveUpdate::Events { events, .. } => {
+                        if !self.publish(events) {
+                            return;
+                        }
+                    }
+                    LiveUpdate::Ended(why) => {
+                        if let Some(e) = why {
+                            tracing::info!(group = %self.group, error = %e, "Live Tail session ended");
+                        }
+                        break;
+                    }
+                }
+            }
+            if !self.publish(Vec::new()) {
+                return;
+            }
+        }
+    }
+
+    /// Hands each event to its stream's channel; false (the group's idle
+    /// channels removed and its session released, under the channels'
+    /// lock that `subscribe` claims under) once no channel of the group
+    /// has a viewer.
+    fn publish(&self, events: Vec<LogEvent>) -> bool {
+        let mut channels = lock_channels(&self.channels);
+        let mut by_stream: HashMap<String, Vec<LogEvent>> = HashMap::new();
+        for e in events {
+            by_stream.entry(e.stream.clone()).or_default().push(e);
+        }
+        for (stream, batch) in by_stream {
+            if let Some(ch) = channels.get_mut(&(self.group.clone(), stream)) {
+                ch.publish(batch);
+            }
+        }
+        channels.retain(|(g, _), ch| g != &self.group || !ch.live || ch.tx.receiver_count() > 0);
+        let watched = channels
+            .iter()
+            .any(|((g, _), ch)| g == &self.group && ch.live);
+        if !watched {
+            self.sessions.release(&self.group);
+        }
+        watched
+    }
+
+    /// The group's streams go on with pollers.
+    fn fall_back(&self) {
+        let mut channels = lock_channels(&self.channels);
+        let start = Timestamp::now().millis() - super::tail::START_SLACK_MS;
+        for (key, ch) in channels
+            .iter_mut()
+            .filter(|((g, _), ch)| g == &self.group && ch.live)
+        {
+            ch.live = false;
+            let from = ch.newest_ms().map_or(start, |ms| ms + 1);
+            let poller = Poller {
+                aws: self.aws.clone(),
+                timing: self.timing,
+                channels: self.channels.clone(),
+                key: key.clone(),
+                once: false,
+            };
+            tokio::spawn(poller.run(from));
+        }
+    }
+}
