@@ -288,7 +288,10 @@ fn event(kind: &'static str, payload: &Value) -> Bytes {
 }
 
 fn timeout_exception() -> Bytes {
-    let payload = json!({ "message": "Live Tail sessions end after 3 hours." });
+    let payload = json!({
+        "__type": "SessionTimeoutException",
+        "message": "Live Tail sessions end after 3 hours.",
+    });
     frame(
         &Message::new(payload.to_string().into_bytes())
             .add_header(Header::new(
