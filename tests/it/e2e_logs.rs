@@ -156,13 +156,19 @@ async fn tail_a_service_see_two_tasks_lines_in_order_and_expand_a_json_line() {
             // after it was shown: it goes in before it, not at the bottom.
             // (Both ahead of the lines the sandbox's tasks write now, so
             // each stream's poller reads on to them.)
-            write_lines(&sb, group, &b, 5_000, 1, &strings(&[r#"{"msg":"E2E second","task":"b","n":2}"#]));
+            let b_at = write_lines(&sb, group, &b, 5_000, 1, &strings(&[r#"{"msg":"E2E second","task":"b","n":2}"#]));
             br.wait_for_js(
                 "task B's line",
                 "return document.getElementById('log-lines').textContent.indexOf('E2E second') >= 0",
             )
             .await?;
-            write_lines(&sb, group, &a, 2_000, 1, &strings(&["E2E first from task a"]));
+            // Three seconds before B's line, whatever time passed since.
+            let now = {
+                let world = sb.world();
+                let w = ecsdeck::sandbox::server::lock(&world);
+                w.clock.now_ms()
+            };
+            write_lines(&sb, group, &a, b_at - 3_000 - now, 1, &strings(&["E2E first from task a"]));
             let order = br
                 .wait_for_js(
                     "task A's line",

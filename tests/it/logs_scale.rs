@@ -60,8 +60,9 @@ async fn read_until_count(mut resp: reqwest::Response, needle: &str, count: usiz
 #[tokio::test]
 async fn a_service_tail_of_three_tasks_delivers_interleaved_lines_in_time_order() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, 0.0001)).await;
-    // Pollers that ask every 300 ms, so the three tasks' lines reach the
-    // server within the reorder window of each other.
+    // The lines come through the group's Live Tail session; should it
+    // fall back, pollers ask every 300 ms, so the three tasks' lines still
+    // reach the server within the reorder window of each other.
     let plain = app_state(&sb).await;
     let mut env = plain.environments[0].clone();
     let timing = TailTiming {
@@ -79,7 +80,7 @@ async fn a_service_tail_of_three_tasks_delivers_interleaved_lines_in_time_order(
         format!("/sandbox/logs/tail?service={CLUSTER}%2F{SERVICE}&container=events&filter=ORDERED");
     let resp = client.stream(&url, &[]).await;
     assert_eq!(resp.status(), 200);
-    poll_until("a poller per task", WAIT, || async {
+    poll_until("a channel per task stream", WAIT, || async {
         (hub.active() == 3).then_some(())
     })
     .await;

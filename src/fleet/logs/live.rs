@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::tail::TailTiming;
 use super::tail::{Channels, Poller, lock_channels};
 use crate::aws::{AwsClients, LiveUpdate};
-use crate::domain::{LogEvent, Timestamp};
+use crate::domain::LogEvent;
 
 /// A session is replaced this long after it started (AWS ends it at 3 h).
 pub const RENEW_AFTER: Duration = Duration::from_secs(2 * 3_600 + 50 * 60);
@@ -34,10 +34,21 @@ pub enum TailSource {
     Polling(String),
 }
 
+/// What joining a group's session means for a new stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Claim {
+    /// No session yet: the caller starts one.
+    Start,
+    /// One is starting: it reads the stream's earlier lines once started.
+    Starting,
+    /// One is running: the caller reads the earlier lines itself.
+    Running,
+}
+
 #[derive(Default)]
 struct State {
-    /// Groups with a session (starting or running).
-    groups: HashMap<String, ()>,
+    /// Groups with a session, and whether it has started.
+    groups: HashMap<String, bool>,
     /// The last refusal: until when, and why.
     refused: Option<(Instant, String)>,
 }
@@ -90,14 +101,27 @@ impl LiveSessions {
         TailSource::Live
     }
 
-    /// Joins `group`'s session, or claims a new one (true: the caller
-    /// starts it); None when the group must poll.
-    pub(super) fn claim(&self, group: &str) -> Option<bool> {
+    /// Joins `group`'s session, or claims a new one; None when the group
+    /// must poll. Called under the channels' lock.
+    pub(super) fn claim(&self, group: &str) -> Option<Claim> {
         if self.source(group) != TailSource::Live {
             return None;
         }
         let mut s = lock(&self.state);
-        Some(s.groups.insert(group.to_string(), ()).is_none())
+        Some(match s.groups.get(group) {
+            None => {
+                s.groups.insert(group.to_string(), false);
+                Claim::Start
+            }
+            Some(false) => Claim::Starting,
+            Some(true) => Claim::Running,
+        })
+    }
+
+    fn mark_running(&self, group: &str) {
+        if let Some(running) = lock(&self.state).groups.get_mut(group) {
+            *running = true;
+        }
     }
 
     fn release(&self, group: &str) {
@@ -135,6 +159,8 @@ impl GroupSession {
                     return;
                 }
             };
+            // Lines written before the session started: one read per stream.
+            self.catch_up();
             let renew = Instant::now() + RENEW_AFTER;
             loop {
                 let update = tokio::select! {
@@ -186,16 +212,37 @@ impl GroupSession {
         watched
     }
 
+    /// One GetLogEvents read per stream of the group, from its newest line
+    /// (or its first viewer's start) up to now.
+    fn catch_up(&self) {
+        let channels = lock_channels(&self.channels);
+        // Under the channels' lock: a stream subscribed from now on reads
+        // its own earlier lines.
+        self.sessions.mark_running(&self.group);
+        for (key, ch) in channels
+            .iter()
+            .filter(|((g, _), ch)| g == &self.group && ch.live)
+        {
+            let poller = Poller {
+                aws: self.aws.clone(),
+                timing: self.timing,
+                channels: self.channels.clone(),
+                key: key.clone(),
+                once: true,
+            };
+            tokio::spawn(poller.run(ch.newest_ms().map_or(ch.from_ms, |ms| ms + 1)));
+        }
+    }
+
     /// The group's streams go on with pollers.
     fn fall_back(&self) {
         let mut channels = lock_channels(&self.channels);
-        let start = Timestamp::now().millis() - super::tail::START_SLACK_MS;
         for (key, ch) in channels
             .iter_mut()
             .filter(|((g, _), ch)| g == &self.group && ch.live)
         {
             ch.live = false;
-            let from = ch.newest_ms().map_or(start, |ms| ms + 1);
+            let from = ch.newest_ms().map_or(ch.from_ms, |ms| ms + 1);
             let poller = Poller {
                 aws: self.aws.clone(),
                 timing: self.timing,

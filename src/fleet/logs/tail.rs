@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use super::live::{GroupSession, LiveSessions, TailSource};
+use super::live::{Claim, GroupSession, LiveSessions, TailSource};
 use super::slots::{Slots, TailLimits, TailPass, TailRefusal};
 use crate::aws::{AwsClients, AwsError, EventsQuery, MAX_EVENTS_PER_CALL};
 use crate::domain::{LogEvent, Timestamp};
@@ -26,7 +26,7 @@ const RECENT_KEPT: usize = 1_000;
 /// Batches a slow viewer may fall behind before it skips some.
 const CHANNEL_BATCHES: usize = 256;
 /// Where a tail starts when the viewer showed no line: a little before now.
-pub(super) const START_SLACK_MS: i64 = 10_000;
+const START_SLACK_MS: i64 = 10_000;
 
 /// How often pollers ask: `min` right after new lines, doubling while idle
 /// up to `max`.
@@ -53,6 +53,8 @@ pub(super) struct Channel {
     recent: VecDeque<LogEvent>,
     /// Fed by the group's Live Tail session (else by a poller).
     pub(super) live: bool,
+    /// Where its first viewer's tail starts (a catch-up read's start).
+    pub(super) from_ms: i64,
 }
 
 impl Channel {
@@ -192,18 +194,19 @@ impl TailHub {
         }
         let (tx, rx) = broadcast::channel(CHANNEL_BATCHES);
         let claim = self.live.claim(group);
+        let start = after.map_or(Timestamp::now().millis() - START_SLACK_MS, |a| {
+            a.millis() + 1
+        });
         channels.insert(
             key.clone(),
             Channel {
                 tx,
                 recent: VecDeque::new(),
                 live: claim.is_some(),
+                from_ms: start,
             },
         );
-        let start = after.map_or(Timestamp::now().millis() - START_SLACK_MS, |a| {
-            a.millis() + 1
-        });
-        if claim == Some(true) {
+        if claim == Some(Claim::Start) {
             let session = GroupSession {
                 aws: self.aws.clone(),
                 timing: self.timing,
@@ -211,10 +214,22 @@ impl TailHub {
                 sessions: self.live.clone(),
                 group: group.to_string(),
             };
+            // It reads what came before it once it has started.
             tokio::spawn(session.run());
+            return Subscription {
+                backlog: Vec::new(),
+                rx,
+            };
         }
-        // Polled; or with a session, one read of what was written since
+        // Polled; or joining a session, one read of what was written since
         // the viewer's newest line (a session sends only new lines).
+        if claim == Some(Claim::Starting) {
+            // The session reads this stream's earlier lines once started.
+            return Subscription {
+                backlog: Vec::new(),
+                rx,
+            };
+        }
         let poller = Poller {
             aws: self.aws.clone(),
             timing: self.timing,
