@@ -285,6 +285,31 @@ mod tests {
     }
 
     #[test]
+    fn a_moment_opens_the_range_around_it_without_the_filter() {
+        let p = parse(&[
+            ("group", "g"),
+            ("stream", "s"),
+            ("filter", "ERROR"),
+            ("at", "1795450800123"),
+        ])
+        .unwrap();
+        assert_eq!(p.at_ms, Some(1_795_450_800_123));
+        assert_eq!(p.start_ms, Some(1_795_450_800_123 - MOMENT_BEFORE_MS));
+        assert_eq!(p.end_ms, Some(1_795_450_800_123 + MOMENT_AFTER_MS));
+        assert_eq!(p.moment_query().to_string(), "group=g&stream=s");
+        assert!(parse(&[("group", "g"), ("stream", "s"), ("at", "x")]).is_err());
+        assert!(
+            parse(&[
+                ("group", "g"),
+                ("stream", "s"),
+                ("at", "5"),
+                ("since", "1h")
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
     fn refuses_invalid_values_with_a_reason() {
         for q in [
             vec![("since", "7m")],
