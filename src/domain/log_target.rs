@@ -15,7 +15,7 @@
 
 use super::{LogConfig, Task};
 
-/// What a log name template may refer to.
+/// What a log name template may refer to (empty: not known here).
 struct Vars<'a> {
     task_id: &'a str,
     task_arn: &'a str,
@@ -45,6 +45,7 @@ impl<'a> Vars<'a> {
             "tag" => &self.tag,
             _ => return None,
         })
+        .filter(|v| !v.is_empty())
     }
 
     /// The template with its variables filled in; None when it names one
@@ -99,6 +100,25 @@ pub fn fixed_group(log: &LogConfig) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// The group a FireLens CloudWatch output writes to for any task of
+/// `cluster`, when its name template uses nothing task-specific
+/// (`/ecs/$(ecs_cluster)`).
+pub fn cluster_group(log: &LogConfig, cluster: &str) -> Option<String> {
+    if !is_firelens_cloudwatch(log) {
+        return None;
+    }
+    let vars = Vars {
+        task_id: "",
+        task_arn: "",
+        cluster,
+        container: "",
+        tag: String::new(),
+    };
+    option(log, "log_group_template")
+        .and_then(|t| vars.expand(t))
+        .or_else(|| vars.expand(option(log, "log_group_name")?))
 }
 
 /// (group, stream) of `container` in `task`, if its lines go to
@@ -189,6 +209,15 @@ mod tests {
             Some(("/ecs/prod".into(), "app/0123abcd".into()))
         );
         assert_eq!(fixed_group(&templated), None);
+        assert_eq!(cluster_group(&templated, "prod"), Some("/ecs/prod".into()));
+        let per_task = config(
+            "awsfirelens",
+            &[
+                ("Name", "cloudwatch"),
+                ("log_group_name", "/ecs/$(ecs_task_id)"),
+            ],
+        );
+        assert_eq!(cluster_group(&per_task, "prod"), None);
         let c_plugin = config(
             "awsfirelens",
             &[

@@ -18,7 +18,7 @@ pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
-pub use log_target::{fixed_group, is_firelens_cloudwatch, log_target};
+pub use log_target::{cluster_group, fixed_group, is_firelens_cloudwatch, log_target};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
 };

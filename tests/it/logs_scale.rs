@@ -260,3 +260,47 @@ async fn a_firelens_containers_logs_open_from_its_task() {
     );
     assert!(service.exists(".log-line > .log-tag"));
 }
+
+#[tokio::test]
+async fn a_firelens_group_named_after_its_cluster_is_readable() {
+    use aws_sdk_ecs::types::{ContainerDefinition, LogConfiguration, LogDriver};
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 1.0)).await;
+    let sdk = sdk(&sb).await;
+    let container = ContainerDefinition::builder()
+        .name("api")
+        .image("public.ecr.aws/nginx/nginx:1.27")
+        .essential(true)
+        .log_configuration(
+            LogConfiguration::builder()
+                .log_driver(LogDriver::Awsfirelens)
+                .options("Name", "cloudwatch")
+                .options("log_group_name", "/ecs/$(ecs_cluster)")
+                .options("log_stream_name", "api/$(ecs_task_id)")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let td = crate::sandbox_ecs_create::register(&sdk.ecs, "fl-api", container).await;
+    crate::sandbox_ecs_create::create_service(&sdk.ecs, "fl", "api", &td, 1).await;
+    write_lines(
+        &sb,
+        "/ecs/fl",
+        "api/0123",
+        -1_000,
+        1,
+        &strings(&["templated group line"]),
+    );
+    let viewer = TestApp::on(&sb).await.session("viewer").await;
+    let page = viewer
+        .get("/sandbox/logs?group=%2Fecs%2Ffl&stream=api%2F0123")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.log_messages()
+            .contains(&"templated group line".to_string())
+    );
+    let other = viewer
+        .get("/sandbox/logs?group=%2Fecs%2Fother&stream=api%2F0123")
+        .await;
+    assert_eq!(other.status, 403, "only the cluster's own name");
+}
