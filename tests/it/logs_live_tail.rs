@@ -345,3 +345,48 @@ async fn when_aws_refuses_a_session_the_tail_falls_back_to_polling_and_says_why(
     );
     drop(others);
 }
+
+#[tokio::test]
+async fn a_session_cut_short_is_not_restarted_at_once_the_group_polls_instead() {
+    // Sessions end after 3 simulated hours: about a second here.
+    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Empty, 10_000.0)).await;
+    write_lines(&sb, "/it/short", "web/app/1", -1_000, 1, &strings(&["old"]));
+    let state = state_with(&sb, 5).await;
+    let hub = state.environments[0].tail.clone();
+    let base = serve(state).await;
+    let client = HttpClient::signed_in(&base, "viewer").await;
+    let resp = client
+        .stream(
+            "/sandbox/logs/tail?group=%2Fit%2Fshort&stream=web%2Fapp%2F1&after=0",
+            &[],
+        )
+        .await;
+    poll_until("the session to end and the group to poll", WAIT, || async {
+        matches!(
+            hub.source("/it/short"),
+            ecsdeck::fleet::logs::TailSource::Polling(_)
+        )
+        .then_some(())
+    })
+    .await;
+    write_lines(
+        &sb,
+        "/it/short",
+        "web/app/1",
+        0,
+        1,
+        &strings(&["polled after the end"]),
+    );
+    read_until(resp, "polled after the end".to_string()).await;
+    let stats = sandbox_stats(&sb).await;
+    assert_eq!(
+        calls(&stats, "logs:StartLiveTail"),
+        1,
+        "no storm of starts: {stats}"
+    );
+    let page = client
+        .get("/sandbox/logs?group=%2Fit%2Fshort&stream=web%2Fapp%2F1")
+        .await;
+    let notice = page.texts(".notice").join(" ");
+    assert!(notice.contains("SessionTimeoutException"), "{notice}");
+}

@@ -24,6 +24,10 @@ use crate::domain::LogEvent;
 pub const RENEW_AFTER: Duration = Duration::from_secs(2 * 3_600 + 50 * 60);
 /// After a refusal, groups poll for this long before a session is tried.
 pub const RETRY_AFTER: Duration = Duration::from_secs(60);
+/// A session that ends sooner than this is a refusal, not a renewal.
+const MIN_SESSION: Duration = Duration::from_secs(60);
+/// How often a session without updates checks it still has viewers.
+const IDLE_CHECK: Duration = Duration::from_secs(5);
 
 /// How a group's tail is fed right now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,11 +165,16 @@ impl GroupSession {
             };
             // Lines written before the session started: one read per stream.
             self.catch_up();
-            let renew = Instant::now() + RENEW_AFTER;
+            let started = Instant::now();
+            let renew = started + RENEW_AFTER;
+            // Viewers are looked for at every update, and at least this
+            // often should AWS send none.
+            let mut idle = tokio::time::interval(IDLE_CHECK);
             loop {
                 let update = tokio::select! {
                     u = tail.next() => u,
                     () = tokio::time::sleep_until(renew) => break,
+                    _ = idle.tick() => LiveUpdate::Events { events: Vec::new(), sampled: false },
                 };
                 match update {
                     LiveUpdate::Events { events, .. } => {
@@ -174,8 +183,17 @@ impl GroupSession {
                         }
                     }
                     LiveUpdate::Ended(why) => {
-                        if let Some(e) = why {
-                            tracing::info!(group = %self.group, error = %e, "Live Tail session ended");
+                        let code = why.as_ref().map_or("closed", |e| e.code()).to_string();
+                        tracing::info!(group = %self.group, %code, "Live Tail session ended");
+                        // A session cut short is not started again at once
+                        // (no storm of starts): the group polls for a while.
+                        if started.elapsed() < MIN_SESSION {
+                            self.sessions.refuse(
+                                &self.group,
+                                format!("AWS ended the Live Tail session early ({code})."),
+                            );
+                            self.fall_back();
+                            return;
                         }
                         break;
                     }
