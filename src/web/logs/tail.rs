@@ -32,12 +32,14 @@ use super::resolve;
 use crate::auth::{AuthState, CurrentUser, still_signed_in};
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
-use crate::fleet::logs::{REORDER_WINDOW, Reorder, Subscription};
+use crate::fleet::logs::{REORDER_WINDOW, Reorder, Subscription, TailSource};
 use crate::state::{AppState, Shutdown};
 use crate::web::extract::{Env, Query};
 
 enum Item {
     Lines(Arc<[LogEvent]>),
+    /// The tail now polls instead of riding a Live Tail session, and why.
+    Polling(String),
     /// This viewer fell behind and missed some batches.
     Skipped(u64),
 }
@@ -84,6 +86,28 @@ fn in_time_order(items: BoxStream<'static, Item>) -> BoxStream<'static, Item> {
     })
     .boxed()
 }
+
+/// One line, once, when the group's tail polls (from the start, or after
+/// its Live Tail session was refused or cut short): the open page says so,
+/// not only the next one. Reads the hub's memory every few seconds.
+fn polling_notice(
+    hub: Arc<crate::fleet::logs::TailHub>,
+    group: String,
+) -> impl Stream<Item = Item> + Send {
+    futures::stream::unfold(Some((hub, group)), |state| async move {
+        let (hub, group) = state?;
+        let mut tick = tokio::time::interval(POLLING_CHECK);
+        loop {
+            tick.tick().await;
+            if let TailSource::Polling(why) = hub.source(&group) {
+                return Some((Item::Polling(why), None));
+            }
+        }
+    })
+}
+
+/// How often an open tail looks whether its group fell back to polling.
+const POLLING_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why the tail ended, once it must: the server stops, or every
 /// `recheck_every` the session or user turns out gone or changed.
@@ -145,11 +169,12 @@ pub async fn tail_logs(
         .tail
         .admit(&user.name, &resolved.view.group, &resolved.live)
         .map_err(|r| AppError::TooManyRequests(r.to_string()))?;
-    let subs: Vec<_> = resolved
+    let mut subs: Vec<_> = resolved
         .live
         .iter()
         .map(|s| items(env.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();
+    subs.push(polling_notice(env.tail.clone(), resolved.view.group.clone()).boxed());
     let tagger = resolved.tagger;
     let moments = Moments::new(params.moment_query(), None);
     let merged = futures::stream::select_all(subs).boxed();
@@ -197,6 +222,16 @@ pub async fn tail_logs(
         .into_response())
 }
 
+/// A notice line in the tail (escaped: the reason may carry AWS's words).
+#[derive(Template)]
+#[template(
+    source = "<div class=\"log-line log-gap\">{{ text }}</div>\n",
+    ext = "html"
+)]
+struct TailNotice {
+    text: String,
+}
+
 /// The last event: the reason, as a line of the viewer (`end` closes the
 /// browser's EventSource, so it does not reconnect).
 fn end_event(why: &'static str) -> Event {
@@ -223,6 +258,11 @@ fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>, moments: &Moments)
             .render()
             .ok()?
         }
+        Item::Polling(why) => TailNotice {
+            text: format!("Following by polling GetLogEvents, not a Live Tail session: {why}"),
+        }
+        .render()
+        .ok()?,
         Item::Skipped(n) => format!(
             "<div class=\"log-line log-gap\">… {n} batches skipped: this viewer fell behind the stream</div>\n"
         ),
