@@ -64,6 +64,50 @@
   setInterval(function () { updateTimes(document); }, 30000);
   // Log viewer: follow the live tail while the user is at the bottom; stop
   // following when they scroll up; Pause holds new lines until Resume.
+  // Tail lines are inserted by their time (data-ts), so a late line of
+  // another task lands in place instead of at the bottom. A permalink's
+  // line (#here) is scrolled to instead of the bottom.
+  function insertLines(lines, html) {
+    var tpl = document.createElement("template");
+    // Server-rendered, escaped line HTML.
+    tpl.innerHTML = html;
+    Array.prototype.slice.call(tpl.content.children).forEach(function (line) {
+      var ts = Number(line.getAttribute("data-ts"));
+      var at = lines.lastElementChild;
+      if (line.hasAttribute("data-ts")) {
+        while (at && at.hasAttribute("data-ts") && Number(at.getAttribute("data-ts")) > ts) {
+          at = at.previousElementSibling;
+        }
+      }
+      if (at) at.after(line); else lines.prepend(line);
+    });
+  }
+  // JSON lines expand in place: the pretty form is built from the line's
+  // own text when asked, never shipped with the page.
+  function toggleJson(msg) {
+    var next = msg.nextElementSibling;
+    if (next && next.classList.contains("log-json")) {
+      next.remove();
+      msg.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var pretty;
+    try { pretty = JSON.stringify(JSON.parse(msg.textContent), null, 2); } catch (e) { return; }
+    var pre = document.createElement("pre");
+    pre.className = "log-json";
+    pre.textContent = pretty;
+    msg.after(pre);
+    msg.setAttribute("aria-expanded", "true");
+  }
+  // Expandable JSON lines take keyboard focus too.
+  function markJson(lines) {
+    lines.querySelectorAll(".log-msg[data-json]:not([tabindex])").forEach(function (m) {
+      m.tabIndex = 0;
+      m.setAttribute("role", "button");
+      m.setAttribute("aria-expanded", "false");
+      m.title = "JSON: click to expand";
+    });
+  }
   function setupLogView() {
     var view = document.querySelector("[data-log-view]");
     if (!view || view.dataset.ready) return;
@@ -72,7 +116,8 @@
     var status = document.querySelector("[data-log-status]");
     var pause = document.querySelector("[data-log-pause]");
     var bottom = document.querySelector("[data-log-bottom]");
-    var follow = true, paused = false, held = [];
+    var here = document.getElementById("here");
+    var follow = !here, paused = false, held = [];
     function toBottom() { view.scrollTop = view.scrollHeight; }
     function showStatus() {
       if (!status) return;
@@ -80,26 +125,44 @@
       status.classList.toggle("paused", paused);
       if (pause) pause.textContent = paused ? "Resume" : "Pause";
     }
-    toBottom();
+    markJson(lines);
+    if (here) here.scrollIntoView({ block: "center" }); else toBottom();
     view.addEventListener("scroll", function () {
       follow = view.scrollHeight - view.scrollTop - view.clientHeight < 40;
     });
-    document.body.addEventListener("htmx:sseBeforeMessage", function (ev) {
-      if (!paused) return;
-      ev.preventDefault();
-      held.push(ev.detail.data);
-      showStatus();
+    view.addEventListener("click", function (ev) {
+      var msg = ev.target.closest(".log-msg[data-json]");
+      if (msg && !window.getSelection().toString()) toggleJson(msg);
     });
-    document.body.addEventListener("htmx:sseMessage", function () {
+    // The gutter shows the time of day; the full time shows on hover.
+    view.addEventListener("mouseover", function (ev) {
+      var a = ev.target.closest(".log-line > a");
+      if (a && !a.title) {
+        a.title = new Date(Number(a.parentNode.getAttribute("data-ts"))).toISOString() + " · link to this moment";
+      }
+    });
+    view.addEventListener("keydown", function (ev) {
+      var msg = ev.target.closest(".log-msg[data-json]");
+      if (msg && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); toggleJson(msg); }
+    });
+    document.body.addEventListener("htmx:sseBeforeMessage", function (ev) {
+      ev.preventDefault();
+      if (paused) {
+        held.push(ev.detail.data);
+        showStatus();
+        return;
+      }
       var empty = lines.querySelector(".log-empty");
       if (empty) empty.remove();
+      insertLines(lines, ev.detail.data);
+      markJson(lines);
       if (follow) toBottom();
     });
     if (pause) pause.addEventListener("click", function () {
       paused = !paused;
       if (!paused && held.length) {
-        // Server-rendered, escaped line HTML held while paused.
-        lines.insertAdjacentHTML("beforeend", held.join(""));
+        insertLines(lines, held.join(""));
+        markJson(lines);
         held = [];
         if (follow) toBottom();
       }

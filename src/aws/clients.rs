@@ -16,6 +16,8 @@ pub struct AwsClients {
     pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
     pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
     budget: Arc<Budget>,
+    /// The endpoint URL is a loopback address (see `logs_live`).
+    pub(crate) local_endpoint: bool,
 }
 
 impl AwsClients {
@@ -30,6 +32,7 @@ impl AwsClients {
             cloudwatch: aws_sdk_cloudwatch::Client::new(config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
             budget,
+            local_endpoint: super::logs_live::is_local_endpoint(config.endpoint_url()),
         }
     }
 

@@ -17,6 +17,7 @@ mod ecs_tasks;
 mod elb;
 mod error;
 mod logs;
+mod logs_live;
 pub mod quotas;
 
 pub use budget::{Budget, BudgetClock, GroupUsage};
@@ -29,3 +30,4 @@ pub use ecs_services::DESCRIBE_SERVICES_BATCH;
 pub use ecs_tasks::{DESCRIBE_TASKS_BATCH, TaskQuery};
 pub use error::{AwsError, classify};
 pub use logs::{EventsQuery, FilterQuery, MAX_EVENTS_PER_CALL};
+pub use logs_live::{LiveTail, LiveUpdate};

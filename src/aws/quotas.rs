@@ -55,6 +55,8 @@ const LOGS_GET_LOG_EVENTS: Quota = read("logs:get-log-events", 25, 25.0);
 const LOGS_FILTER_LOG_EVENTS: Quota = read("logs:filter-log-events", 5, 5.0);
 const LOGS_DESCRIBE_LOG_STREAMS: Quota = read("logs:describe-log-streams", 25, 25.0);
 const LOGS_DESCRIBE_LOG_GROUPS: Quota = read("logs:describe-log-groups", 10, 10.0);
+/// Live Tail session starts: 5 a second per account.
+const LOGS_START_LIVE_TAIL: Quota = read("logs:start-live-tail", 5, 5.0);
 const LOGS_OTHER: Quota = read("logs:other", 10, 10.0);
 const ECR_BATCH_GET_IMAGE: Quota = read("ecr:batch-get-image", 2000, 2000.0);
 const ECR_LIST_IMAGES: Quota = read("ecr:list-images", 20, 20.0);
@@ -89,6 +91,7 @@ pub const ALL: &[Quota] = &[
     LOGS_FILTER_LOG_EVENTS,
     LOGS_DESCRIBE_LOG_STREAMS,
     LOGS_DESCRIBE_LOG_GROUPS,
+    LOGS_START_LIVE_TAIL,
     LOGS_OTHER,
     ECR_BATCH_GET_IMAGE,
     ECR_LIST_IMAGES,
@@ -138,6 +141,7 @@ pub fn limits(service: &str, op: &str) -> Quota {
         ("logs", "FilterLogEvents") => LOGS_FILTER_LOG_EVENTS,
         ("logs", "DescribeLogStreams") => LOGS_DESCRIBE_LOG_STREAMS,
         ("logs", "DescribeLogGroups") => LOGS_DESCRIBE_LOG_GROUPS,
+        ("logs", "StartLiveTail") => LOGS_START_LIVE_TAIL,
         ("logs", _) => LOGS_OTHER,
         ("ecr", "BatchGetImage") => ECR_BATCH_GET_IMAGE,
         ("ecr", "ListImages") => ECR_LIST_IMAGES,

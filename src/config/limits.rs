@@ -13,6 +13,12 @@ pub struct TailArgs {
     /// Distinct log streams followed live at once per environment.
     #[arg(long, env = "ECSDECK_TAIL_MAX_TOTAL", default_value_t = 200)]
     pub tail_max_total: usize,
+
+    /// CloudWatch Logs Live Tail sessions held at once per environment
+    /// (one per followed log group, shared by all its viewers; the account
+    /// allows 15). 0 = always poll GetLogEvents.
+    #[arg(long, env = "ECSDECK_LIVE_TAIL_SESSIONS", default_value_t = 5)]
+    pub live_tail_sessions: usize,
 }
 
 impl TailArgs {
@@ -20,6 +26,7 @@ impl TailArgs {
         crate::fleet::logs::TailLimits {
             per_user: self.tail_max_per_user,
             total: self.tail_max_total,
+            live_sessions: self.live_tail_sessions,
         }
     }
 }

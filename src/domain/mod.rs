@@ -9,6 +9,7 @@ pub mod diagnosis;
 mod health;
 mod image;
 mod log;
+mod log_target;
 mod metrics;
 mod service;
 mod targets;
@@ -22,6 +23,7 @@ pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};
 pub use log::{EventsPage, FilterPage, Listing, LogEvent, LogGroup, LogStream, human_bytes};
+pub use log_target::{cluster_group, fixed_group, is_firelens_cloudwatch, log_target};
 pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,

@@ -62,19 +62,19 @@ pub struct ContainerDef {
 }
 
 impl ContainerDef {
-    /// The awslogs group and stream prefix, if this container logs to
-    /// CloudWatch Logs with a prefix (streams are `prefix/name/task-id`).
-    pub fn awslogs(&self) -> Option<(&str, &str)> {
-        let log = self.log.as_ref().filter(|l| l.driver == "awslogs")?;
-        let group = log.options.get("awslogs-group")?;
-        let prefix = log.options.get("awslogs-stream-prefix")?;
-        Some((group.as_str(), prefix.as_str()))
+    /// Whether this container logs to CloudWatch Logs (awslogs, or FireLens
+    /// with a CloudWatch output).
+    pub fn logs_to_cloudwatch(&self) -> bool {
+        self.log
+            .as_ref()
+            .is_some_and(|l| l.driver == "awslogs" || super::is_firelens_cloudwatch(l))
     }
 
-    /// The log stream of this container in task `task_id`.
-    pub fn log_stream(&self, task_id: &str) -> Option<(String, String)> {
-        self.awslogs()
-            .map(|(g, p)| (g.to_string(), format!("{p}/{}/{task_id}", self.name)))
+    /// The log group and stream of this container in `task`, when it logs
+    /// to CloudWatch Logs (awslogs, or FireLens with a CloudWatch output)
+    /// under names known ahead (see `log_target`).
+    pub fn log_stream(&self, task: &super::Task) -> Option<(String, String)> {
+        super::log_target(self.log.as_ref()?, &self.name, task)
     }
 }
 

@@ -187,8 +187,10 @@ async fn set_control(
 }
 
 async fn stats(State(shared): State<Shared>) -> Response {
+    let live_tail_sessions = lock(&shared.world).logs.live.active;
     let s = lock(&shared.stats);
     axum::Json(json!({
+        "live_tail_sessions": live_tail_sessions,
         "calls": s.calls,
         "throttled": s.throttled,
         "faulted": s.faulted,
@@ -246,6 +248,11 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
             }
         }
     };
+    if service == "logs" && op == "StartLiveTail" {
+        // An event stream that lasts as long as the session (live_tail.rs).
+        return crate::sandbox::logs::live_tail::start(shared.world.clone(), &input)
+            .unwrap_or_else(|e| error_response(&e));
+    }
     let result = if service == "logs" && op == "FilterLogEvents" {
         // Pick the candidates under the lock, match them outside it (on the
         // blocking pool): a costly pattern must not stall other calls.

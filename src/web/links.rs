@@ -1,6 +1,6 @@
 //! Links between screens that need a little knowledge: a container's log
-//! stream comes from its task definition's awslogs options
-//! (`prefix/container/task-id`), no DescribeLogStreams needed.
+//! stream comes from its task definition's awslogs or FireLens options
+//! (`domain::log_target`), no DescribeLogStreams needed.
 
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ impl LogLinks<'_> {
             .task_definitions
             .iter()
             .find(|td| td.arn == task.task_definition)?;
-        let (group, stream) = td.container(container)?.log_stream(task.id())?;
+        let (group, stream) = td.container(container)?.log_stream(task)?;
         Some(urls::log_stream(self.env, &group, &stream))
     }
 

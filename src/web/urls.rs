@@ -309,6 +309,13 @@ pub fn service_logs_around(
     )
 }
 
+/// "This moment" of a viewer's line: the same view around `ms` with that
+/// line highlighted (`#here`). Only the query, relative to the viewer page
+/// the line is on: every line of a page carries one, so it stays short.
+pub fn log_moment(view: &QueryString, ms: i64) -> String {
+    format!("?{}&at={ms}#here", view)
+}
+
 /// The live-tail event stream for a viewer query.
 pub fn logs_tail(env: &str, query: &QueryString) -> String {
     query.on(format!("{}/tail", logs(env)))

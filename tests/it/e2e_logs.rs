@@ -113,3 +113,91 @@ async fn open_logs_from_a_task_watch_the_tail_and_search() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn tail_a_service_see_two_tasks_lines_in_order_and_expand_a_json_line() {
+    let Some(browser) = browser::launch("logs-order").await else {
+        return;
+    };
+    let sb = start_sandbox(Default::default()).await;
+    let sdk = sdk(&sb).await;
+    let base = serve(app_state(&sb).await).await;
+    // The seeded FireLens service: three tasks, one stream each.
+    let (cluster, service, group) = (
+        "data-pipeline",
+        "pipeline-events",
+        "/ecs/data-pipeline/events",
+    );
+    let tasks = sdk
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .service_name(service)
+        .send()
+        .await
+        .unwrap();
+    let stream = |arn: &str| format!("events/events-firelens-{}", arn.rsplit('/').next().unwrap());
+    let (a, b) = (stream(&tasks.task_arns()[0]), stream(&tasks.task_arns()[1]));
+    browser
+        .run("logs-order", async |br| {
+            let c = &br.client;
+            crate::e2e_auth::sign_in(c, &base, "viewer").await?;
+            c.goto(&format!(
+                "{base}/sandbox/logs?service={cluster}%2F{service}&container=events&filter=E2E"
+            ))
+            .await?;
+            br.wait_for_js(
+                "the tail to connect",
+                "var d = (htmx.find('#log-live') || {})['htmx-internal-data'] || {}; \
+                 return d.sseEventSource && d.sseEventSource.readyState === 1",
+            )
+            .await?;
+            // Task B's line first; task A's, three seconds older, arrives
+            // after it was shown: it goes in before it, not at the bottom.
+            // (Both ahead of the lines the sandbox's tasks write now, so
+            // each stream's poller reads on to them.)
+            let b_at = write_lines(&sb, group, &b, 5_000, 1, &strings(&[r#"{"msg":"E2E second","task":"b","n":2}"#]));
+            br.wait_for_js(
+                "task B's line",
+                "return document.getElementById('log-lines').textContent.indexOf('E2E second') >= 0",
+            )
+            .await?;
+            // Three seconds before B's line, whatever time passed since.
+            let now = {
+                let world = sb.world();
+                let w = ecsdeck::sandbox::server::lock(&world);
+                w.clock.now_ms()
+            };
+            write_lines(&sb, group, &a, b_at - 3_000 - now, 1, &strings(&["E2E first from task a"]));
+            let order = br
+                .wait_for_js(
+                    "task A's line",
+                    "var ms = Array.from(document.querySelectorAll('#log-lines .log-line > .log-msg'))\
+                       .map(function (m) { return m.textContent; })\
+                       .filter(function (t) { return t.indexOf('E2E') >= 0; }); \
+                     return ms.length === 2 && ms.join(' | ')",
+                )
+                .await?;
+            anyhow::ensure!(
+                order.as_str().is_some_and(|o| o.starts_with("E2E first")),
+                "lines in time order: {order}"
+            );
+            // The JSON line expands in place when clicked.
+            c.find(fantoccini::Locator::Css(".log-msg[data-json]")).await?.click().await?;
+            let pretty = br
+                .wait_for_js(
+                    "the pretty JSON",
+                    "var p = document.querySelector('.log-line pre.log-json'); return p && p.textContent",
+                )
+                .await?;
+            anyhow::ensure!(
+                pretty.as_str().is_some_and(|p| p.contains("\n  \"msg\": \"E2E second\"")),
+                "pretty JSON: {pretty}"
+            );
+            if let Ok(dir) = std::env::var("ECSDECK_E2E_SHOTS") {
+                std::fs::write(format!("{dir}/logs-service-tail.png"), c.screenshot().await?)?;
+            }
+            Ok(())
+        })
+        .await;
+}

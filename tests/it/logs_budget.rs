@@ -110,6 +110,7 @@ async fn tails_past_a_users_cap_are_refused_with_the_reason() {
     let limits = TailLimits {
         per_user: 2,
         total: 200,
+        ..Default::default()
     };
     let state = state_with(&sb, limits).await;
     let hub = state.environments[0].tail.clone();
@@ -170,6 +171,7 @@ async fn tails_past_the_environments_cap_are_refused_until_one_ends() {
     let limits = TailLimits {
         per_user: 10,
         total: 3,
+        ..Default::default()
     };
     let state = state_with(&sb, limits).await;
     let app = TestApp::new(state);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ecsdeck::fleet::logs::{TailHub, TailTiming};
+use ecsdeck::fleet::logs::{TailHub, TailLimits, TailTiming};
 
 use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
 use ecsdeck::state::AppState;
@@ -150,13 +150,20 @@ async fn ten_viewers_of_a_stream_cost_the_get_log_events_calls_of_one() {
     // Polls 2 s apart at least, so connecting ten viewers fits between two.
     let plain = app_state(&sb).await;
     let mut env = plain.environments[0].clone();
-    env.tail = Arc::new(TailHub::new(
-        env.aws.clone(),
-        TailTiming {
-            min: Duration::from_secs(2),
-            max: Duration::from_secs(4),
-        },
-    ));
+    // Polling (no Live Tail session), the cost under test.
+    env.tail = Arc::new(
+        TailHub::new(
+            env.aws.clone(),
+            TailTiming {
+                min: Duration::from_secs(2),
+                max: Duration::from_secs(4),
+            },
+        )
+        .with_limits(TailLimits {
+            live_sessions: 0,
+            ..Default::default()
+        }),
+    );
     let state = AppState::new(test_settings(), vec![env], plain.auth.clone());
     let base = serve(state.clone()).await;
     let client = HttpClient::signed_in(&base, "viewer").await;
@@ -223,7 +230,7 @@ async fn a_service_tail_merges_its_tasks_streams() {
     let seen = read_until(resp, "now").await;
     assert!(seen.contains("<mark>TAILME</mark> now"), "{seen}");
     assert!(!seen.contains("skip me"), "the filter applies to the tail");
-    assert!(seen.contains(&format!(">{} acme-app-production</span>", &id[..8])));
+    assert!(seen.contains(&format!("class=\"log-tag\">{}</span>", &id[..8])));
 }
 
 #[tokio::test]

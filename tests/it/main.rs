@@ -49,6 +49,8 @@ mod hostile_crawl;
 mod logs_access;
 mod logs_budget;
 mod logs_download;
+mod logs_live_tail;
+mod logs_scale;
 mod logs_tail;
 mod logs_tail_end;
 mod logs_viewer;

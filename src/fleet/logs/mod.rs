@@ -4,7 +4,9 @@
 
 mod cache;
 mod download;
+mod live;
 mod recent;
+mod reorder;
 mod slots;
 mod tail;
 
@@ -16,7 +18,9 @@ use crate::domain::{Listing, LogGroup, LogStream, Task};
 
 pub use cache::{LogCache, LogCacheLimits};
 pub use download::DownloadStream;
+pub use live::TailSource;
 pub use recent::Recent;
+pub use reorder::{REORDER_WINDOW, Reorder};
 pub use slots::{TailLimits, TailPass, TailRefusal};
 pub use tail::{Subscription, TailHub, TailTiming};
 
@@ -95,7 +99,7 @@ impl Fleet {
 
     /// The log streams of `container` in every task of the service,
     /// running and recently stopped, derived from the task definitions'
-    /// awslogs options (no DescribeLogStreams needed).
+    /// awslogs or FireLens options (no DescribeLogStreams needed).
     pub async fn service_log_streams(
         &self,
         cluster: &str,
@@ -134,5 +138,5 @@ fn stream_of(
     tds.iter()
         .find(|td| td.arn == task.task_definition)?
         .container(container)?
-        .log_stream(task.id())
+        .log_stream(task)
 }

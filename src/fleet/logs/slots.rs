@@ -16,6 +16,9 @@ pub struct TailLimits {
     pub per_user: usize,
     /// Distinct streams per environment (one poller each).
     pub total: usize,
+    /// Live Tail sessions ecsdeck may hold at once (of the account's 15):
+    /// one per log group with viewers; 0 = always poll.
+    pub live_sessions: usize,
 }
 
 impl Default for TailLimits {
@@ -23,6 +26,7 @@ impl Default for TailLimits {
         Self {
             per_user: 10,
             total: 200,
+            live_sessions: 5,
         }
     }
 }
@@ -210,6 +214,7 @@ mod tests {
         let slots = Slots::new(TailLimits {
             per_user: 2,
             total: 3,
+            live_sessions: 0,
         });
         let a = slots.admit("ann", "g", &names(&["1", "2"])).unwrap();
         let refused = slots.admit("ann", "g", &names(&["3"])).err().unwrap();

@@ -1,4 +1,6 @@
-//! Live tail: one poller per (group, stream) feeds every viewer of it.
+//! Live tail: one channel per (group, stream) feeds every viewer of it,
+//! fed by the group's shared Live Tail session (`live.rs`) when one can be
+//! had, else by a GetLogEvents poller.
 //!
 //! The first subscriber starts a poller; later ones join its broadcast
 //! channel and get the recent lines it already has (so nothing written
@@ -14,6 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
+use super::live::{Claim, GroupSession, LiveSessions, TailSource};
 use super::slots::{Slots, TailLimits, TailPass, TailRefusal};
 use crate::aws::{AwsClients, AwsError, EventsQuery, MAX_EVENTS_PER_CALL};
 use crate::domain::{LogEvent, Timestamp};
@@ -45,15 +48,57 @@ impl Default for TailTiming {
 type Key = (String, String);
 type Batch = Arc<[LogEvent]>;
 
-struct Channel {
-    tx: broadcast::Sender<Batch>,
+pub(super) struct Channel {
+    pub(super) tx: broadcast::Sender<Batch>,
     recent: VecDeque<LogEvent>,
+    /// Fed by the group's Live Tail session (else by a poller).
+    pub(super) live: bool,
+    /// Where its first viewer's tail starts (a catch-up read's start).
+    pub(super) from_ms: i64,
 }
 
-type Channels = Arc<Mutex<HashMap<Key, Channel>>>;
+impl Channel {
+    /// Keeps `events` for late joiners and sends them to every viewer,
+    /// leaving out any already sent (a catch-up read and the session may
+    /// both see a line).
+    pub(super) fn publish(&mut self, events: Vec<LogEvent>) {
+        let events: Vec<LogEvent> = events
+            .into_iter()
+            .filter(|e| {
+                !self
+                    .recent
+                    .iter()
+                    .any(|r| r.timestamp == e.timestamp && r.message == e.message)
+            })
+            .collect();
+        if events.is_empty() {
+            return;
+        }
+        for e in &events {
+            if self.recent.len() == RECENT_KEPT {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(e.clone());
+        }
+        let _ = self.tx.send(events.into());
+    }
+
+    /// The newest line sent, if any.
+    pub(super) fn newest_ms(&self) -> Option<i64> {
+        self.recent.iter().map(|e| e.timestamp.millis()).max()
+    }
+}
+
+pub(super) type Channels = Arc<Mutex<HashMap<Key, Channel>>>;
+
+pub(super) fn lock_channels(
+    m: &Mutex<HashMap<Key, Channel>>,
+) -> MutexGuard<'_, HashMap<Key, Channel>> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn lock(m: &Mutex<HashMap<Key, Channel>>) -> MutexGuard<'_, HashMap<Key, Channel>> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+    lock_channels(m)
 }
 
 /// The tail pollers of one environment.
@@ -62,6 +107,7 @@ pub struct TailHub {
     timing: TailTiming,
     channels: Channels,
     slots: Slots,
+    live: Arc<LiveSessions>,
 }
 
 /// A viewer's share of a stream's tail: lines it has not seen yet that the
@@ -78,13 +124,25 @@ impl TailHub {
             timing,
             channels: Arc::new(Mutex::new(HashMap::new())),
             slots: Slots::default(),
+            live: Arc::new(LiveSessions::new(TailLimits::default().live_sessions)),
         }
     }
 
-    /// The same hub with other caps on followed streams.
+    /// The same hub with other caps on followed streams and sessions.
     pub fn with_limits(mut self, limits: TailLimits) -> Self {
         self.slots = Slots::new(limits);
+        self.live = Arc::new(LiveSessions::new(limits.live_sessions));
         self
+    }
+
+    /// Where `group`'s live lines come from (and why not Live Tail).
+    pub fn source(&self, group: &str) -> TailSource {
+        self.live.source(group)
+    }
+
+    /// Live Tail sessions held right now.
+    pub fn live_sessions(&self) -> usize {
+        self.live.count()
     }
 
     pub fn limits(&self) -> TailLimits {
@@ -135,21 +193,49 @@ impl TailHub {
             };
         }
         let (tx, rx) = broadcast::channel(CHANNEL_BATCHES);
+        let claim = self.live.claim(group);
+        let start = after.map_or(Timestamp::now().millis() - START_SLACK_MS, |a| {
+            a.millis() + 1
+        });
         channels.insert(
             key.clone(),
             Channel {
                 tx,
                 recent: VecDeque::new(),
+                live: claim.is_some(),
+                from_ms: start,
             },
         );
-        let start = after.map_or(Timestamp::now().millis() - START_SLACK_MS, |a| {
-            a.millis() + 1
-        });
+        if claim == Some(Claim::Start) {
+            let session = GroupSession {
+                aws: self.aws.clone(),
+                timing: self.timing,
+                channels: self.channels.clone(),
+                sessions: self.live.clone(),
+                group: group.to_string(),
+            };
+            // It reads what came before it once it has started.
+            tokio::spawn(session.run());
+            return Subscription {
+                backlog: Vec::new(),
+                rx,
+            };
+        }
+        // Polled; or joining a session, one read of what was written since
+        // the viewer's newest line (a session sends only new lines).
+        if claim == Some(Claim::Starting) {
+            // The session reads this stream's earlier lines once started.
+            return Subscription {
+                backlog: Vec::new(),
+                rx,
+            };
+        }
         let poller = Poller {
             aws: self.aws.clone(),
             timing: self.timing,
             channels: self.channels.clone(),
             key,
+            once: claim.is_some(),
         };
         tokio::spawn(poller.run(start));
         Subscription {
@@ -171,15 +257,18 @@ impl TailHub {
     }
 }
 
-struct Poller {
-    aws: AwsClients,
-    timing: TailTiming,
-    channels: Channels,
-    key: Key,
+pub(super) struct Poller {
+    pub(super) aws: AwsClients,
+    pub(super) timing: TailTiming,
+    pub(super) channels: Channels,
+    pub(super) key: Key,
+    /// Read up to now once, then stop (the catch-up of a session-fed
+    /// stream).
+    pub(super) once: bool,
 }
 
 impl Poller {
-    async fn run(self, start_ms: i64) {
+    pub(super) async fn run(self, start_ms: i64) {
         let (group, stream) = (&self.key.0, &self.key.1);
         let mut token: Option<String> = None;
         let mut delay = self.timing.min;
@@ -204,10 +293,16 @@ impl Poller {
                         if full {
                             continue;
                         }
+                        if self.once {
+                            return;
+                        }
+                    } else if self.once {
+                        return;
                     } else {
                         delay = (delay * 2).min(self.timing.max);
                     }
                 }
+                Err(_) if self.once => return,
                 // The stream may not exist yet (a task still starting).
                 Err(AwsError::NotFound { .. }) => delay = self.timing.max,
                 Err(e) => {
@@ -224,6 +319,8 @@ impl Poller {
     fn anyone_watching(&self) -> bool {
         let mut channels = lock(&self.channels);
         match channels.get(&self.key) {
+            // A session took over this stream again: it feeds it now.
+            Some(ch) if ch.live && !self.once => false,
             Some(ch) if ch.tx.receiver_count() > 0 => true,
             _ => {
                 channels.remove(&self.key);
@@ -233,16 +330,8 @@ impl Poller {
     }
 
     fn publish(&self, events: Vec<LogEvent>) {
-        let mut channels = lock(&self.channels);
-        let Some(ch) = channels.get_mut(&self.key) else {
-            return;
-        };
-        for e in &events {
-            if ch.recent.len() == RECENT_KEPT {
-                ch.recent.pop_front();
-            }
-            ch.recent.push_back(e.clone());
+        if let Some(ch) = lock(&self.channels).get_mut(&self.key) {
+            ch.publish(events);
         }
-        let _ = ch.tx.send(events.into());
     }
 }

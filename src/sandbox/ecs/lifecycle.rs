@@ -177,7 +177,12 @@ pub fn create(
                 "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
             ));
         }
-        let log = log_target(c, &name, &id, &image, rng);
+        let names = super::log_names::TaskNames {
+            task_id: &id,
+            task_arn: &arn::task_arn(spec.cluster, &id),
+            cluster: spec.cluster,
+        };
+        let log = log_target(c, &name, &names, &image, rng);
         containers.push(Container {
             name,
             image,
@@ -267,27 +272,15 @@ pub fn create(
 fn log_target(
     c: &Value,
     name: &str,
-    task_id: &str,
+    task: &super::log_names::TaskNames<'_>,
     image: &str,
     rng: &mut StdRng,
 ) -> Option<LogTarget> {
-    let lc = c.get("logConfiguration")?;
-    if lc.get("logDriver").and_then(Value::as_str) != Some("awslogs") {
-        return None;
-    }
-    let opts = lc.get("options")?;
-    let group = opts
-        .get("awslogs-group")
-        .and_then(Value::as_str)?
-        .to_string();
-    let prefix = opts
-        .get("awslogs-stream-prefix")
-        .and_then(Value::as_str)
-        .unwrap_or("ecs");
+    let (group, stream) = super::log_names::destination(c, name, task)?;
     let profile = profile_for(name, image);
     Some(LogTarget {
         group,
-        stream: format!("{prefix}/{name}/{task_id}"),
+        stream,
         profile,
         generator: LogGen::new(profile, rng.random()),
         logged_until_ms: 0,

@@ -8,6 +8,7 @@ pub mod cluster_ops;
 pub mod clusters;
 pub mod deployments;
 pub mod lifecycle;
+pub mod log_names;
 pub mod model;
 pub mod pagination;
 pub mod placement;

@@ -9,6 +9,7 @@ mod events;
 pub mod filter;
 pub mod filter_pattern;
 pub(crate) mod input;
+pub mod live_tail;
 pub mod store;
 mod tokens;
 mod write;
@@ -22,6 +23,8 @@ use store::{Group, Groups, Stream};
 #[derive(Debug, Default)]
 pub struct LogStore {
     data: Groups,
+    /// Open Live Tail sessions and recent starts (`live_tail`).
+    pub live: live_tail::Sessions,
 }
 
 impl LogStore {

@@ -193,6 +193,11 @@ impl Default for Groups {
 pub const STORE_CAP: usize = 2_000_000;
 
 impl Groups {
+    /// The sequence number of the newest event appended (0: none yet).
+    pub fn max_seq(&self) -> u64 {
+        self.next_seq
+    }
+
     pub fn with_caps(caps: Caps) -> Self {
         Self {
             groups: BTreeMap::new(),

@@ -1,12 +1,12 @@
 //! Which log groups a dashboard user may read. The dashboard's AWS role can
 //! usually read every group in the account — Lambda, RDS, CloudTrail — but
 //! ecsdeck shows only what belongs to the ECS fleet: by default the
-//! `awslogs-group` of the containers of the task definitions its services
+//! `awslogs-group` (or FireLens CloudWatch `log_group_name`) of the containers of the task definitions its services
 //! run (their deployments', as the fleet model holds them), plus whatever
 //! `--log-groups` globs allow. A refused group answers 403 before any
 //! CloudWatch Logs call.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::AppError;
 use crate::state::{Environment, Settings};
@@ -30,27 +30,37 @@ impl GroupAccess {
                 .map(|c| async move { env.fleet.cluster_view(&c.name).await }),
         )
         .await;
-        let mut ids = BTreeSet::new();
-        for view in views {
+        // Task definition → the clusters that run it (a FireLens group may
+        // be named after the cluster: `/ecs/$(ecs_cluster)`).
+        let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (cluster, view) in clusters.iter().zip(views) {
             for row in view?.value.rows() {
-                ids.insert(row.service.task_definition.clone());
-                for d in &row.service.deployments {
-                    ids.insert(d.task_definition.clone());
+                let tds = std::iter::once(&row.service.task_definition)
+                    .chain(row.service.deployments.iter().map(|d| &d.task_definition));
+                for td in tds.filter(|id| !id.is_empty()) {
+                    ids.entry(td.clone())
+                        .or_default()
+                        .insert(cluster.name.clone());
                 }
             }
         }
-        ids.retain(|id| !id.is_empty());
-        let ids: Vec<String> = ids.into_iter().collect();
-        let referenced = env
-            .fleet
-            .task_definitions(&ids)
-            .await
-            .iter()
-            .flat_map(|td| td.containers.iter())
-            .filter_map(|c| c.log.as_ref())
-            .filter(|l| l.driver == "awslogs")
-            .filter_map(|l| l.options.get("awslogs-group").cloned())
-            .collect();
+        let wanted: Vec<String> = ids.keys().cloned().collect();
+        let mut referenced = BTreeSet::new();
+        for td in env.fleet.task_definitions(&wanted).await.iter() {
+            let clusters = ids.get(&td.arn).into_iter().flatten();
+            for log in td.containers.iter().filter_map(|c| c.log.as_ref()) {
+                match crate::domain::fixed_group(log) {
+                    Some(g) => {
+                        referenced.insert(g.to_string());
+                    }
+                    None => referenced.extend(
+                        clusters
+                            .clone()
+                            .filter_map(|c| crate::domain::cluster_group(log, c)),
+                    ),
+                }
+            }
+        }
         Ok(Self {
             referenced,
             patterns: settings.log_groups.clone(),

@@ -3,11 +3,15 @@
 //! (cursor moves, OSC titles, bells) and wraps filter-term matches in
 //! `<mark>`. The output is the only log-derived HTML a template emits
 //! unescaped (`|safe` in `partials/log_lines.html`), and it can only be
-//! built here, which escapes every byte of log text.
+//! built here. It is element content only (never an attribute value), so
+//! `<`, `>` and `&` are what it escapes (quotes are plain text there, and a
+//! JSON line keeps its size), and invisible or reordering characters are
+//! shown as `web::escape` shows them.
 
 use std::fmt;
 
-/// HTML produced by [`to_html`]: escaped text plus our own spans and marks.
+/// HTML produced by [`to_html`]: escaped text plus our own spans and marks,
+/// for element content (a template must never put it in an attribute).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogHtml(String);
 
@@ -265,8 +269,6 @@ fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             c => {
                 if crate::web::escape::write_visible(out, c).is_none() {
                     out.push(c);
@@ -312,7 +314,7 @@ mod tests {
         );
         assert_eq!(
             html(r#"<img src=x onerror="a('b')"> & co"#),
-            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt; &amp; co"
+            r#"&lt;img src=x onerror="a('b')"&gt; &amp; co"#
         );
     }
 

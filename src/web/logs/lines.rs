@@ -1,6 +1,10 @@
-//! Log lines as the viewer shows them: time, an optional task/container
-//! tag, the message as escaped HTML with ANSI colours and search marks, a
-//! "show more" for very long lines and a pretty-printed JSON view.
+//! Log lines as the viewer shows them, one event per line: a narrow gutter
+//! (the time, which links to "this moment", and for several streams a task
+//! tag), then the message as escaped HTML with ANSI colours and search
+//! marks, and a "show more" for very long lines. A JSON line is marked
+//! (`data-json`) and nothing more: the browser builds its pretty form from
+//! the line's own text when it is clicked, so a page never carries a
+//! second copy of its lines.
 
 use std::collections::HashMap;
 
@@ -9,6 +13,7 @@ use askama::Template;
 use super::ansi::{LogHtml, to_html};
 use crate::domain::LogEvent;
 use crate::fleet::logs::TaskStream;
+use crate::web::urls::{self, QueryString};
 
 /// Lines longer than this are cut, the rest behind "show more".
 pub const CUT_BYTES: usize = 4096;
@@ -20,19 +25,42 @@ const TASK_CLASSES: usize = 6;
 pub struct LineTag {
     pub task: String,
     pub container: String,
+    /// What the gutter shows: the short task id, and the container when the
+    /// view's streams are of more than one.
+    pub label: String,
     /// `task-c0` … `task-c5`.
     pub class: String,
 }
 
 pub struct LineView {
     pub ms: i64,
-    pub rfc3339: String,
     pub clock: String,
     pub tag: Option<LineTag>,
     pub html: LogHtml,
     /// The rest of a long line, and its size in bytes.
     pub more: Option<(LogHtml, usize)>,
-    pub json: Option<String>,
+    /// The whole line is a JSON object or array (expandable in place).
+    pub json: bool,
+    /// Its permalink ("this moment").
+    pub link: String,
+    /// A line a permalink points at (every line of that moment).
+    pub here: bool,
+    /// The first of them: `id="here"`, where the permalink scrolls to.
+    pub anchor: bool,
+}
+
+/// The permalinks of a view's lines: the view's query plus the moment.
+#[derive(Clone, Debug, Default)]
+pub struct Moments {
+    view: QueryString,
+    /// The moment of the permalink being shown, if one is.
+    here: Option<i64>,
+}
+
+impl Moments {
+    pub fn new(view: QueryString, here: Option<i64>) -> Self {
+        Self { view, here }
+    }
 }
 
 /// The lines partial (page body and live-tail messages alike).
@@ -58,6 +86,7 @@ impl Tagger {
                 let tag = LineTag {
                     task: short(&s.task_id),
                     container: s.container.clone(),
+                    label: short(&s.task_id),
                     class: format!("task-c{}", i % TASK_CLASSES),
                 };
                 (s.stream.clone(), tag)
@@ -72,6 +101,10 @@ impl Tagger {
         if streams.len() < 2 {
             return Self::default();
         }
+        let container = |s: &str| s.rsplit('/').nth(1).unwrap_or("").to_string();
+        let one_container = streams
+            .iter()
+            .all(|s| container(s) == container(&streams[0]));
         let tags = streams
             .iter()
             .enumerate()
@@ -79,9 +112,15 @@ impl Tagger {
                 let mut parts = s.rsplit('/');
                 let task = parts.next().unwrap_or(s);
                 let container = parts.next().unwrap_or("");
+                let label = if one_container {
+                    short(task)
+                } else {
+                    format!("{} {container}", short(task))
+                };
                 let tag = LineTag {
                     task: short(task),
                     container: container.to_string(),
+                    label,
                     class: format!("task-c{}", i % TASK_CLASSES),
                 };
                 (s.clone(), tag)
@@ -100,20 +139,31 @@ fn short(task_id: &str) -> String {
 }
 
 /// Renders events for display, highlighting `marks`.
-pub fn line_views(events: &[LogEvent], tagger: &Tagger, marks: &[String]) -> Vec<LineView> {
+pub fn line_views(
+    events: &[LogEvent],
+    tagger: &Tagger,
+    marks: &[String],
+    moments: &Moments,
+) -> Vec<LineView> {
+    let mut anchored = false;
     events
         .iter()
         .map(|e| {
             let msg = e.message.trim_end_matches(['\n', '\r']);
             let (head, rest) = split_at_boundary(msg, CUT_BYTES);
+            let ms = e.timestamp.millis();
+            let here = moments.here == Some(ms);
+            let anchor = here && !std::mem::replace(&mut anchored, true);
             LineView {
-                ms: e.timestamp.millis(),
-                rfc3339: e.timestamp.rfc3339(),
+                ms,
                 clock: e.timestamp.clock(),
                 tag: tagger.tag(&e.stream),
                 html: to_html(head, marks),
                 more: (!rest.is_empty()).then(|| (to_html(rest, marks), rest.len())),
-                json: pretty_json(msg),
+                json: rest.is_empty() && looks_like_json(msg),
+                link: urls::log_moment(&moments.view, ms),
+                here,
+                anchor,
             }
         })
         .collect()
@@ -131,17 +181,12 @@ fn split_at_boundary(s: &str, at: usize) -> (&str, &str) {
     s.split_at(cut)
 }
 
-/// A JSON object or array line, pretty-printed.
-fn pretty_json(msg: &str) -> Option<String> {
+/// A line that reads as a JSON object or array. Checked by its brackets
+/// only: the browser parses it when asked, and shows nothing more when it
+/// does not parse.
+fn looks_like_json(msg: &str) -> bool {
     let t = msg.trim();
-    if !(t.starts_with('{') || t.starts_with('[')) {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(t).ok()?;
-    if !(v.is_object() || v.is_array()) {
-        return None;
-    }
-    serde_json::to_string_pretty(&v).ok()
+    (t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']'))
 }
 
 #[cfg(test)]
@@ -160,16 +205,21 @@ mod tests {
     #[test]
     fn long_lines_are_cut_and_json_is_pretty() {
         let long = "é".repeat(3000);
-        let v = &line_views(&[ev(&long, "s")], &Tagger::default(), &[])[0];
+        let none = Moments::default();
+        let v = &line_views(&[ev(&long, "s")], &Tagger::default(), &[], &none)[0];
         assert!(v.html.as_str().len() <= CUT_BYTES);
         assert_eq!(v.more.as_ref().unwrap().1 + v.html.as_str().len(), 6000);
+        assert!(!v.json, "a cut line is not expandable");
         let v = &line_views(
             &[ev(r#"{"level":"info","n":1}"#, "s")],
             &Tagger::default(),
             &[],
+            &none,
         )[0];
-        assert!(v.json.as_ref().unwrap().contains("\n  \"level\": \"info\""));
+        assert!(v.json);
         assert!(v.more.is_none());
+        let plain = &line_views(&[ev("{not json", "s")], &Tagger::default(), &[], &none)[0];
+        assert!(!plain.json);
     }
 
     #[test]
@@ -180,6 +230,10 @@ mod tests {
                 &[ev("<script>alert(1)</script>", "ecs/web/abcdef123456")],
                 &tagger,
                 &[],
+                &Moments::new(
+                    QueryString::new().add("group", "g"),
+                    Some(1_795_450_800_123),
+                ),
             ),
         }
         .render()
@@ -191,6 +245,11 @@ mod tests {
         assert!(!html.contains("<script>"));
         assert!(
             html.contains("abcdef12") && html.contains("task-c0"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"?group=g&#38;at=1795450800123#here\"")
+                && html.contains("log-here"),
             "{html}"
         );
     }

@@ -37,7 +37,15 @@ pub struct LogParams {
     pub next: Option<String>,
     /// Live tail: the newest line the viewer already shows.
     pub after_ms: Option<i64>,
+    /// A line's permalink: the view around this moment, its line(s)
+    /// highlighted.
+    pub at_ms: Option<i64>,
 }
+
+/// A permalink shows the lines up to this long after its moment…
+pub const MOMENT_AFTER_MS: i64 = 10_000;
+/// …and from this long before it.
+pub const MOMENT_BEFORE_MS: i64 = 30 * 60_000;
 
 fn bad(msg: impl Into<String>) -> AppError {
     AppError::BadRequest(msg.into())
@@ -85,6 +93,12 @@ impl LogParams {
                             .map_err(|_| bad("after= must be a millisecond timestamp."))?,
                     )
                 }
+                "at" if !v.is_empty() => {
+                    p.at_ms = Some(
+                        v.parse()
+                            .map_err(|_| bad("at= must be a millisecond timestamp."))?,
+                    )
+                }
                 "prefix" => p.prefix = v.trim().to_string(),
                 "next" if !v.is_empty() => p.next = Some(v.to_string()),
                 _ => {}
@@ -113,6 +127,13 @@ impl LogParams {
         }
         if p.since.is_some() && (p.start_ms.is_some() || p.end_ms.is_some()) {
             return Err(bad("Give either since= or start=/end=, not both."));
+        }
+        if let Some(at) = p.at_ms {
+            if p.since.is_some() {
+                return Err(bad("Give either since= or at=, not both."));
+            }
+            p.start_ms = p.start_ms.or(Some(at - MOMENT_BEFORE_MS));
+            p.end_ms = p.end_ms.or(Some(at + MOMENT_AFTER_MS));
         }
         if let (Some(s), Some(e)) = (p.start_ms, p.end_ms)
             && s >= e
@@ -152,9 +173,9 @@ impl LogParams {
         }
     }
 
-    /// The query of this view (without listing or tail keys), with the
-    /// range replaced by `range`; `urls::logs_with` and friends make links.
-    pub fn query(&self, range: Range) -> QueryString {
+    /// What the view shows, without filter or range: the base of its
+    /// lines' permalinks (`urls::log_moment`).
+    pub fn moment_query(&self) -> QueryString {
         let mut q = QueryString::new();
         if let Some((c, s)) = &self.service {
             q.push("service", format!("{c}/{s}"));
@@ -168,6 +189,13 @@ impl LogParams {
         for s in &self.streams {
             q.push("stream", s);
         }
+        q
+    }
+
+    /// The query of this view (without listing or tail keys), with the
+    /// range replaced by `range`; `urls::logs_with` and friends make links.
+    pub fn query(&self, range: Range) -> QueryString {
+        let mut q = self.moment_query();
         q.push("filter", &self.filter);
         if self.errors {
             q.push("errors", "1");
@@ -253,6 +281,31 @@ mod tests {
             p.query(Range::Same)
                 .to_string()
                 .contains("start=2026-11-23T16%3A00%3A00Z")
+        );
+    }
+
+    #[test]
+    fn a_moment_opens_the_range_around_it_without_the_filter() {
+        let p = parse(&[
+            ("group", "g"),
+            ("stream", "s"),
+            ("filter", "ERROR"),
+            ("at", "1795450800123"),
+        ])
+        .unwrap();
+        assert_eq!(p.at_ms, Some(1_795_450_800_123));
+        assert_eq!(p.start_ms, Some(1_795_450_800_123 - MOMENT_BEFORE_MS));
+        assert_eq!(p.end_ms, Some(1_795_450_800_123 + MOMENT_AFTER_MS));
+        assert_eq!(p.moment_query().to_string(), "group=g&stream=s");
+        assert!(parse(&[("group", "g"), ("stream", "s"), ("at", "x")]).is_err());
+        assert!(
+            parse(&[
+                ("group", "g"),
+                ("stream", "s"),
+                ("at", "5"),
+                ("since", "1h")
+            ])
+            .is_err()
         );
     }
 

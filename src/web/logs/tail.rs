@@ -19,23 +19,27 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
+use tokio::time::Instant;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-use super::lines::{LogLines, Tagger, line_views};
+use super::lines::{LogLines, Moments, Tagger, line_views};
 use super::params::LogParams;
 use super::pattern::Terms;
 use super::resolve;
 use crate::auth::{AuthState, CurrentUser, still_signed_in};
 use crate::domain::{LogEvent, Timestamp};
 use crate::error::AppError;
-use crate::fleet::logs::Subscription;
+use crate::fleet::logs::{REORDER_WINDOW, Reorder, Subscription, TailSource};
 use crate::state::{AppState, Shutdown};
 use crate::web::extract::{Env, Query};
 
 enum Item {
     Lines(Arc<[LogEvent]>),
+    /// The tail now polls instead of riding a Live Tail session, and why.
+    Polling(String),
     /// This viewer fell behind and missed some batches.
     Skipped(u64),
 }
@@ -48,6 +52,62 @@ fn items(sub: Subscription) -> impl Stream<Item = Item> + Send {
     });
     futures::stream::iter(backlog).chain(live)
 }
+
+/// Holds each line for the reorder window and releases lines in event-time
+/// order (`fleet::logs::Reorder`); other items pass at once.
+fn in_time_order(items: BoxStream<'static, Item>) -> BoxStream<'static, Item> {
+    let state = (items, Reorder::new(REORDER_WINDOW), false);
+    futures::stream::unfold(state, |(mut items, mut held, mut ended)| async move {
+        loop {
+            if ended && held.held() == 0 {
+                return None;
+            }
+            let due = held.next_due();
+            let wait = async move {
+                match due {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                item = items.next(), if !ended => match item {
+                    Some(Item::Lines(batch)) => held.push(batch.iter().cloned(), Instant::now()),
+                    Some(other) => return Some((other, (items, held, ended))),
+                    None => ended = true,
+                },
+                () = wait => {
+                    let out = held.due(Instant::now());
+                    if !out.is_empty() {
+                        return Some((Item::Lines(out.into()), (items, held, ended)));
+                    }
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// One line, once, when the group's tail polls (from the start, or after
+/// its Live Tail session was refused or cut short): the open page says so,
+/// not only the next one. Reads the hub's memory every few seconds.
+fn polling_notice(
+    hub: Arc<crate::fleet::logs::TailHub>,
+    group: String,
+) -> impl Stream<Item = Item> + Send {
+    futures::stream::unfold(Some((hub, group)), |state| async move {
+        let (hub, group) = state?;
+        let mut tick = tokio::time::interval(POLLING_CHECK);
+        loop {
+            tick.tick().await;
+            if let TailSource::Polling(why) = hub.source(&group) {
+                return Some((Item::Polling(why), None));
+            }
+        }
+    })
+}
+
+/// How often an open tail looks whether its group fell back to polling.
+const POLLING_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why the tail ended, once it must: the server stops, or every
 /// `recheck_every` the session or user turns out gone or changed.
@@ -109,14 +169,23 @@ pub async fn tail_logs(
         .tail
         .admit(&user.name, &resolved.view.group, &resolved.live)
         .map_err(|r| AppError::TooManyRequests(r.to_string()))?;
-    let subs: Vec<_> = resolved
+    let mut subs: Vec<_> = resolved
         .live
         .iter()
         .map(|s| items(env.tail.subscribe(&resolved.view.group, s, after)).boxed())
         .collect();
+    subs.push(polling_notice(env.tail.clone(), resolved.view.group.clone()).boxed());
     let tagger = resolved.tagger;
+    let moments = Moments::new(params.moment_query(), None);
+    let merged = futures::stream::select_all(subs).boxed();
+    // Several streams (a service's tasks): lines in event-time order.
+    let merged = if resolved.live.len() > 1 {
+        in_time_order(merged)
+    } else {
+        merged
+    };
     let mut newest = after.map_or(0, Timestamp::millis);
-    let events = futures::stream::select_all(subs)
+    let events = merged
         .filter_map(move |item| {
             // The stream owns the pass: its slots free when the stream is
             // dropped (ended, or the client disconnected).
@@ -127,7 +196,8 @@ pub async fn tail_logs(
                     .map(|e| e.timestamp.millis())
                     .fold(newest, i64::max);
             }
-            let event = render(item, &tagger, terms.as_ref()).map(|e| e.id(newest.to_string()));
+            let event =
+                render(item, &tagger, terms.as_ref(), &moments).map(|e| e.id(newest.to_string()));
             std::future::ready(event)
         })
         .boxed();
@@ -152,6 +222,16 @@ pub async fn tail_logs(
         .into_response())
 }
 
+/// A notice line in the tail (escaped: the reason may carry AWS's words).
+#[derive(Template)]
+#[template(
+    source = "<div class=\"log-line log-gap\">{{ text }}</div>\n",
+    ext = "html"
+)]
+struct TailNotice {
+    text: String,
+}
+
 /// The last event: the reason, as a line of the viewer (`end` closes the
 /// browser's EventSource, so it does not reconnect).
 fn end_event(why: &'static str) -> Event {
@@ -160,7 +240,7 @@ fn end_event(why: &'static str) -> Event {
     ))
 }
 
-fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {
+fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>, moments: &Moments) -> Option<Event> {
     let html = match item {
         Item::Lines(batch) => {
             let kept: Vec<LogEvent> = batch
@@ -173,11 +253,16 @@ fn render(item: Item, tagger: &Tagger, terms: Option<&Terms>) -> Option<Event> {
             }
             let marks = terms.map(Terms::marks).unwrap_or_default();
             LogLines {
-                lines: line_views(&kept, tagger, &marks),
+                lines: line_views(&kept, tagger, &marks, moments),
             }
             .render()
             .ok()?
         }
+        Item::Polling(why) => TailNotice {
+            text: format!("Following by polling GetLogEvents, not a Live Tail session: {why}"),
+        }
+        .render()
+        .ok()?,
         Item::Skipped(n) => format!(
             "<div class=\"log-line log-gap\">… {n} batches skipped: this viewer fell behind the stream</div>\n"
         ),

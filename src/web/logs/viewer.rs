@@ -8,12 +8,12 @@ use std::sync::Arc;
 use askama::Template;
 use axum::response::Response;
 
-use super::lines::{LineView, line_views};
+use super::lines::{LineView, Moments, line_views};
 use super::params::{LogParams, Range, SINCE};
 use super::{ResolvedView, resolve};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::fleet::logs::Recent;
+use crate::fleet::logs::{Recent, TailSource};
 use crate::state::{Environment, Settings};
 use crate::web::htmx::render;
 use crate::web::shell::Shell;
@@ -80,7 +80,8 @@ pub async fn show_viewer(
         env.fleet.recent_lines(&view, PAGE_LINES).await?
     };
     let marks = terms.as_ref().map(|t| t.marks()).unwrap_or_default();
-    let lines = line_views(&recent.events, &tagger, &marks);
+    let moments = Moments::new(params.moment_query(), params.at_ms);
+    let lines = line_views(&recent.events, &tagger, &marks, &moments);
     let older_url = recent
         .events
         .first()
@@ -110,13 +111,21 @@ pub async fn show_viewer(
         .unwrap_or_default();
     let tail_url =
         live.then(|| urls::logs_tail(&env.name, &params.query(Range::Same).add("after", &after)));
+    let polling = match live.then(|| env.tail.source(&view.group)) {
+        Some(TailSource::Polling(why)) => Some(format!(
+            "Following by polling GetLogEvents (within ecsdeck's Logs budget), not a Live Tail session: {why}"
+        )),
+        _ => None,
+    };
     let notice = if let Some(refusal) = refused {
         Some(refusal.to_string())
     } else if no_streams {
         Some(format!(
-            "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix).",
+            "No task of this service logs container {} to CloudWatch (awslogs with a stream prefix, or FireLens with a CloudWatch output).",
             params.container.as_deref().unwrap_or("")
         ))
+    } else if let Some(p) = polling {
+        Some(p)
     } else if !params.filter.is_empty() && params.errors {
         Some("The filter pattern replaces the errors-only toggle.".to_string())
     } else if view.end_ms.is_none() && !can_tail && !no_streams {

@@ -256,7 +256,7 @@ async fn build(
         .iter()
         .filter_map(|s| {
             let td = tds.iter().find(|td| td.arn == s.task_definition)?;
-            let c = td.containers.iter().find(|c| c.awslogs().is_some())?;
+            let c = td.containers.iter().find(|c| c.logs_to_cloudwatch())?;
             Some((s.name.as_str(), c.name.clone()))
         })
         .collect();

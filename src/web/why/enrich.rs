@@ -37,8 +37,8 @@ fn example_stream<'a>(
     let td = definition(tds, &task.task_definition)?;
     let c = td
         .container(container)
-        .or_else(|| td.containers.iter().find(|c| c.awslogs().is_some()))?;
-    let (group, stream) = c.log_stream(task.id())?;
+        .or_else(|| td.containers.iter().find(|c| c.logs_to_cloudwatch()))?;
+    let (group, stream) = c.log_stream(task)?;
     Some((task, c.name.clone(), group, stream))
 }
 

@@ -3,6 +3,7 @@
 
 mod builder;
 mod cms;
+pub mod firelens;
 pub mod hostile;
 mod pipeline;
 mod production;
@@ -55,6 +56,7 @@ fn seeded(world: &mut World, now: i64) {
         let mut s = Seeder::new(world, start);
         production::seed(&mut s);
         pipeline::seed(&mut s);
+        firelens::seed(&mut s);
         cms::seed(&mut s);
         staging::seed(&mut s);
     }
