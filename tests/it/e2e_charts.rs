@@ -26,9 +26,13 @@ async fn service_charts_render_and_switch_range() {
             // Drawn: lines with a visible width, coloured by the theme.
             b.wait_for_js(
                 "the memory chart",
-                "var l = document.querySelector('#chart-memory polyline.line.max'); \
-                 return l && l.getBoundingClientRect().width > 100 \
-                   && getComputedStyle(l).stroke !== 'none'",
+                // A line breaks where no task ran: measure all its pieces.
+                "var ls = document.querySelectorAll('#chart-memory polyline.line.max'); \
+                 if (!ls.length) return false; \
+                 var left = Infinity, right = -Infinity; \
+                 ls.forEach(function (l) { var r = l.getBoundingClientRect(); \
+                   left = Math.min(left, r.left); right = Math.max(right, r.right); }); \
+                 return right - left > 100 && getComputedStyle(ls[0]).stroke !== 'none'",
             )
             .await?;
             let title = c

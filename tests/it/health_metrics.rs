@@ -117,7 +117,8 @@ async fn the_cluster_table_draws_a_sparkline_per_service_without_waiting_for_it(
     })
     .await;
     let rows = page.count("tr[data-service]");
-    assert_eq!(rows, 2, "{}", page.body);
+    // pipeline-app, pipeline-transformer and pipeline-events (FireLens).
+    assert_eq!(rows, 3, "{}", page.body);
     assert_eq!(page.count("tr[data-service] td.spark-cell"), rows);
     // Running services draw; each drawing says its values in its title.
     let app_row = "tr[data-service=\"pipeline-app\"] td.spark-cell";

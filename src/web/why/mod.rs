@@ -37,12 +37,28 @@ pub struct RollbackOffer {
     pub action_id: String,
 }
 
+/// One of the last log lines.
+pub struct WhyLine {
+    pub timestamp: Timestamp,
+    pub html: crate::web::logs::ansi::LogHtml,
+}
+
+impl From<&LogEvent> for WhyLine {
+    fn from(e: &LogEvent) -> Self {
+        Self {
+            timestamp: e.timestamp,
+            html: crate::web::logs::ansi::to_html(&e.message, &[]),
+        }
+    }
+}
+
 /// Everything the panel renders.
 pub struct WhyPanel {
     pub diagnosis: Diagnosis,
     pub groups: Vec<GroupRow>,
-    /// The crashed container's last lines before it stopped, oldest first.
-    pub log_lines: Vec<LogEvent>,
+    /// The crashed container's last lines before it stopped, oldest first,
+    /// rendered as the log viewer renders them (colours, no escapes).
+    pub log_lines: Vec<WhyLine>,
     /// Why there are no log lines, when there are none.
     pub log_note: Option<String>,
     /// "Logs around this moment": the service's logs around the last stop.
@@ -154,7 +170,7 @@ pub async fn why_panel(
     Some(WhyPanel {
         diagnosis,
         groups,
-        log_lines,
+        log_lines: log_lines.iter().map(WhyLine::from).collect(),
         log_note,
         logs_url,
         diff,
