@@ -17,6 +17,7 @@ use crate::web::charts::service::ServiceCharts;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{Env, Htmx, Path, ServicePath};
+use crate::web::health_panels::autoscaling::{AutoscalingPanel, CapacityForm};
 use crate::web::health_panels::targets::{TargetsPanel, include_targets};
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
@@ -58,6 +59,8 @@ pub struct ServiceLive<'a> {
     pub act_token: Option<String>,
     /// The load balancer's view of the tasks (`web::health_panels`).
     pub targets: TargetsPanel,
+    /// Application Auto Scaling's min/max, policies and activities.
+    pub autoscaling: AutoscalingPanel,
 }
 
 impl ServiceLive<'_> {
@@ -101,6 +104,11 @@ pub async fn show_service(
     if let Ok(groups) = &targets {
         include_targets(&mut fresh.value.health, groups);
     }
+    let scaling = env
+        .fleet
+        .service_autoscaling(cluster, service)
+        .await
+        .map(|a| a.value);
     let view = &fresh.value;
     let images = view
         .task_definition
@@ -123,6 +131,14 @@ pub async fn show_service(
         audit,
         act_token: panel.as_ref().map(|p| p.csrf_token.clone()),
         targets: TargetsPanel::new(targets, false),
+        autoscaling: AutoscalingPanel {
+            form: panel.as_ref().map(|p| CapacityForm {
+                url: p.capacity_url.clone(),
+                csrf_token: p.csrf_token.clone(),
+                action_id: crate::web::actions::new_action_id(),
+            }),
+            ..AutoscalingPanel::new(scaling, view.service.desired)
+        },
         env: &env.name,
         cluster,
         view,

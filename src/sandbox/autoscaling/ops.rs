@@ -304,7 +304,7 @@ pub fn describe_activities(store: &AutoscalingStore, body: &Value) -> Result<Val
             ));
         }
     }
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|a| std::cmp::Reverse(a.0));
     let all: Vec<Value> = all.into_iter().map(|(_, v)| v).collect();
     let (items, next) = page(&all, body)?;
     Ok(json!({ "ScalingActivities": items, "NextToken": next }))
