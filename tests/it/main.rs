@@ -38,6 +38,7 @@ mod first_screen;
 mod fleet_model;
 mod harness;
 mod health_alarms;
+mod health_autoscaling;
 mod health_metrics;
 mod health_targets;
 mod hostile_crawl;
