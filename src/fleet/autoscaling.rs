@@ -31,26 +31,6 @@ impl Fleet {
             .await
     }
 
-    /// The copy in memory, if any (for the scale form's warning, which
-    /// must not wait on AWS). Starts a read when there is none.
-    pub fn held_autoscaling(&self, cluster: &str, service: &str) -> Option<Arc<Autoscaling>> {
-        let aws = self.aws.clone();
-        let (c, s) = (cluster.to_string(), service.to_string());
-        let held = self
-            .autoscaling
-            .get_or_start(&key(cluster, service), move || {
-                let (aws, c, s) = (aws.clone(), c.clone(), s.clone());
-                async move { Ok(Arc::new(aws.service_autoscaling(&c, &s).await?)) }
-            });
-        match held {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::warn!(error = %e, "autoscaling unavailable");
-                None
-            }
-        }
-    }
-
     /// Forgets `cluster/service`'s autoscaling (after a min/max change).
     pub fn forget_autoscaling(&self, cluster: &str, service: &str) {
         self.autoscaling.invalidate(&key(cluster, service));

@@ -322,6 +322,7 @@ pub(crate) async fn admit(
         let kind = match service {
             "logs" => "ServiceUnavailableException",
             "monitoring" => "InternalServiceFault",
+            "application-autoscaling" => "InternalServiceException",
             _ => "ServerException",
         };
         let status = if kind == "ServiceUnavailableException" {
