@@ -183,6 +183,13 @@ pub fn route_table() -> Vec<RouteSpec> {
         )
         .acting(Action::StopDeployment),
         row(
+            "/{env}/clusters/{cluster}/services/{service}/capacity",
+            POST,
+            Operator,
+            post(actions::set_capacity),
+        )
+        .acting(Action::Capacity),
+        row(
             "/{env}/clusters/{cluster}/tasks/{task_id}/stop",
             POST,
             Operator,

@@ -6,7 +6,7 @@ use aws_config::SdkConfig;
 
 use super::budget::Budget;
 
-/// ECS, ECR, CloudWatch Logs, CloudWatch and ELBv2 clients for one account and region.
+/// ECS, ECR, CloudWatch Logs, CloudWatch, ELBv2 and Application Auto Scaling clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
 #[derive(Clone, Debug)]
 pub struct AwsClients {
@@ -15,6 +15,7 @@ pub struct AwsClients {
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
     pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
     budget: Arc<Budget>,
     /// The endpoint URL is a loopback address (see `logs_live`).
     pub(crate) local_endpoint: bool,
@@ -31,6 +32,7 @@ impl AwsClients {
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             budget,
             local_endpoint: super::logs_live::is_local_endpoint(config.endpoint_url()),
         }

@@ -1,6 +1,7 @@
 //! The only code that imports `aws_sdk_*`: client construction, calls, and
 //! conversion of SDK types into `crate::domain` types.
 
+mod autoscaling;
 pub mod budget;
 mod budgeted_client;
 mod clients;

@@ -72,6 +72,14 @@ const CW_OTHER: Quota = read("monitoring:other", 10, 10.0);
 // calls per account and region; ecsdeck plans with 10 a second.
 const ELB_DESCRIBE: Quota = read("elasticloadbalancing:describe", 20, 10.0);
 const ELB_OTHER: Quota = read("elasticloadbalancing:other", 10, 5.0);
+// Application Auto Scaling (signing name `application-autoscaling`) has
+// no published per-API rates; its Describe calls throttle per account and
+// region at a few tens a second, RegisterScalableTarget far lower. ecsdeck
+// plans with 10 reads and 1 write a second.
+const AAS_DESCRIBE: Quota = read("application-autoscaling:describe", 20, 10.0);
+const AAS_REGISTER_SCALABLE_TARGET: Quota =
+    write("application-autoscaling:register-scalable-target", 5, 1.0);
+const AAS_OTHER: Quota = read("application-autoscaling:other", 5, 1.0);
 /// Any other service (ELBv2, CloudWatch, STS…) until it gets its own rows.
 const OTHER: Quota = read("other", 10, 5.0);
 
@@ -103,6 +111,9 @@ pub const ALL: &[Quota] = &[
     CW_OTHER,
     ELB_DESCRIBE,
     ELB_OTHER,
+    AAS_DESCRIBE,
+    AAS_REGISTER_SCALABLE_TARGET,
+    AAS_OTHER,
     OTHER,
 ];
 
@@ -153,6 +164,15 @@ pub fn limits(service: &str, op: &str) -> Quota {
         ("monitoring", _) => CW_OTHER,
         ("elasticloadbalancing", "DescribeTargetGroups" | "DescribeTargetHealth") => ELB_DESCRIBE,
         ("elasticloadbalancing", _) => ELB_OTHER,
+        (
+            "application-autoscaling",
+            "DescribeScalableTargets"
+            | "DescribeScalingPolicies"
+            | "DescribeScheduledActions"
+            | "DescribeScalingActivities",
+        ) => AAS_DESCRIBE,
+        ("application-autoscaling", "RegisterScalableTarget") => AAS_REGISTER_SCALABLE_TARGET,
+        ("application-autoscaling", _) => AAS_OTHER,
         _ => OTHER,
     }
 }

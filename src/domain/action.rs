@@ -13,17 +13,20 @@ pub enum Action {
     Rollback,
     StopDeployment,
     StopTask,
+    /// RegisterScalableTarget: the service's autoscaling min/max.
+    Capacity,
 }
 
 impl Action {
     /// Every action, in the order the audit filter lists them.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Scale,
         Action::Redeploy,
         Action::DeployImage,
         Action::Rollback,
         Action::StopDeployment,
         Action::StopTask,
+        Action::Capacity,
     ];
 
     /// The name in the audit trail (and the audit page's `action=` filter).
@@ -35,6 +38,7 @@ impl Action {
             Action::Rollback => "rollback",
             Action::StopDeployment => "stop-deployment",
             Action::StopTask => "stop-task",
+            Action::Capacity => "capacity",
         }
     }
 
@@ -47,6 +51,7 @@ impl Action {
             Action::Rollback => "Roll back",
             Action::StopDeployment => "Stop deployment",
             Action::StopTask => "Stop task",
+            Action::Capacity => "Autoscaling min/max",
         }
     }
 

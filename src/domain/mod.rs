@@ -4,6 +4,7 @@
 
 mod action;
 mod alarm;
+mod autoscaling;
 mod cluster;
 pub mod diagnosis;
 mod health;
@@ -19,6 +20,9 @@ mod time;
 
 pub use action::Action;
 pub use alarm::{Alarm, AlarmState};
+pub use autoscaling::{
+    Autoscaling, Capacity, PolicyRule, ScalingActivity, ScalingPolicy, ScheduledAction,
+};
 pub use cluster::{Cluster, ContainerInstance};
 pub use health::{Health, ServiceHealth};
 pub use image::{Image, Repository, Severity};

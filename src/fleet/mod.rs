@@ -5,6 +5,7 @@
 //! when AWS throttles.
 
 mod alarms;
+mod autoscaling;
 mod batch;
 mod cache;
 mod cluster_data;
@@ -106,6 +107,8 @@ pub struct Fleet {
     targets: Cache<Arc<Vec<crate::domain::GroupHealth>>>,
     /// CloudWatch alarms on ECS (one key: the environment's list).
     alarms: Cache<Arc<Vec<crate::domain::Alarm>>>,
+    /// Application Auto Scaling per service.
+    autoscaling: Cache<Arc<crate::domain::Autoscaling>>,
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
     logs: logs::LogCache,
@@ -151,6 +154,7 @@ impl Fleet {
             images: Cache::new(policy(images, MAX_CLUSTERS), clock.clone()),
             metrics: Cache::new(policy(METRICS_AGE, MAX_VIEWS), clock.clone()),
             alarms: Cache::new(policy(METRICS_AGE, 1), clock.clone()),
+            autoscaling: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
             targets: Cache::new(policy(live, MAX_VIEWS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
@@ -188,6 +192,7 @@ impl Fleet {
             ("metrics", self.metrics.key_count()),
             ("alarms", self.alarms.key_count()),
             ("targets", self.targets.key_count()),
+            ("autoscaling", self.autoscaling.key_count()),
         ]
     }
 
@@ -209,5 +214,6 @@ impl Fleet {
         self.tasks.invalidate(&prefix);
         self.services.invalidate(&prefix);
         self.targets.invalidate(&prefix);
+        self.autoscaling.invalidate(&prefix);
     }
 }

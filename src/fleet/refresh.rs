@@ -109,6 +109,7 @@ impl Fleet {
             + self.revisions.sweep(&watched_only)
             + self.images.sweep(&slow)
             + self.metrics.sweep(&metrics)
+            + self.autoscaling.sweep(&metrics)
             + self.alarms.sweep(&Sweep {
                 rotation_age: metrics.watched_age * 2,
                 rotation_max: 1,

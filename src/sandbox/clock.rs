@@ -8,6 +8,9 @@ pub struct SimClock {
     started: Instant,
     start_ms: i64,
     speed: f64,
+    /// Simulated time skipped ahead (tests: minutes of fleet life at once,
+    /// without sleeping).
+    skipped_ms: i64,
 }
 
 impl SimClock {
@@ -20,6 +23,7 @@ impl SimClock {
         Self {
             started: Instant::now(),
             start_ms,
+            skipped_ms: 0,
             speed: if speed.is_finite() && speed > 0.0 {
                 speed
             } else {
@@ -31,7 +35,12 @@ impl SimClock {
     /// Simulated now, in milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         let elapsed = self.started.elapsed().as_secs_f64() * 1000.0 * self.speed;
-        self.start_ms + elapsed as i64
+        self.start_ms + self.skipped_ms + elapsed as i64
+    }
+
+    /// Moves simulated time `ms` ahead at once (never back).
+    pub fn skip(&mut self, ms: i64) {
+        self.skipped_ms = self.skipped_ms.saturating_add(ms.max(0));
     }
 
     pub fn speed(&self) -> f64 {

@@ -2,6 +2,7 @@
 //! See docs/sandbox.md and docs/contracts.md: it serves the AWS JSON 1.1 wire protocol on
 //! loopback, and the dashboard's real SDK clients talk to it.
 
+pub mod autoscaling;
 pub mod cbor;
 pub mod clock;
 pub mod cloudwatch;

@@ -223,6 +223,7 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         "AmazonEC2ContainerServiceV20141113" => "ecs",
         "AmazonEC2ContainerRegistry_V20150921" => "ecr",
         "Logs_20140328" => "logs",
+        super::autoscaling::TARGET_PREFIX => "application-autoscaling",
         _ => {
             return error_response(&ApiError::new(
                 400,
@@ -269,6 +270,7 @@ async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
         match service {
             "ecs" => ecs::handle(&mut world, op, &input, now),
             "ecr" => world.ecr.handle(op, &input, now),
+            "application-autoscaling" => super::autoscaling::handle(&mut world, op, &input, now),
             _ => world.logs.handle(op, &input, now),
         }
     };
@@ -327,6 +329,7 @@ pub(crate) async fn admit(
         let kind = match service {
             "logs" => "ServiceUnavailableException",
             "monitoring" => "InternalServiceFault",
+            "application-autoscaling" => "InternalServiceException",
             _ => "ServerException",
         };
         let status = if kind == "ServiceUnavailableException" {

@@ -1,6 +1,7 @@
 //! Everything the sandbox knows, behind one lock.
 
 use crate::sandbox::SandboxConfig;
+use crate::sandbox::autoscaling::model::AutoscalingStore;
 use crate::sandbox::clock::SimClock;
 use crate::sandbox::cloudwatch::alarms::AlarmStore;
 use crate::sandbox::ecr::EcrStore;
@@ -18,6 +19,8 @@ pub struct World {
     pub alarms: AlarmStore,
     /// Load balancer target group settings (targets come from the tasks).
     pub elb: ElbStore,
+    /// Application Auto Scaling: scalable targets, policies, activities.
+    pub autoscaling: AutoscalingStore,
 }
 
 impl World {
@@ -31,6 +34,7 @@ impl World {
             logs: LogStore::new(),
             alarms: AlarmStore::default(),
             elb: ElbStore::new(),
+            autoscaling: AutoscalingStore::default(),
         }
     }
 
@@ -45,6 +49,7 @@ impl World {
             logs: LogStore::new(),
             alarms: AlarmStore::default(),
             elb: ElbStore::new(),
+            autoscaling: AutoscalingStore::default(),
         };
         ecs::seed::build(&mut world, &config.fleet, now);
         world

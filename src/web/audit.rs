@@ -43,7 +43,7 @@ pub struct AuditPage {
     pub everyone: bool,
     pub limit: u32,
     /// The action filter's choices.
-    pub actions: [Action; 6],
+    pub actions: [Action; 7],
 }
 
 impl AuditPage {

@@ -17,6 +17,7 @@ use crate::web::charts::service::ServiceCharts;
 use crate::web::console::Console;
 use crate::web::context::Freshness;
 use crate::web::extract::{Env, Htmx, Path, ServicePath};
+use crate::web::health_panels::autoscaling::{AutoscalingPanel, CapacityForm};
 use crate::web::health_panels::targets::{TargetsPanel, include_targets};
 use crate::web::links::LogLinks;
 use crate::web::live::{Poll, page_or_live};
@@ -61,6 +62,8 @@ pub struct ServiceLive<'a> {
     pub targets: TargetsPanel,
     /// The "Why" panel: the failure mode and its evidence, if any.
     pub why: Option<WhyPanel>,
+    /// Application Auto Scaling's min/max, policies and activities.
+    pub autoscaling: AutoscalingPanel,
 }
 
 impl ServiceLive<'_> {
@@ -104,6 +107,11 @@ pub async fn show_service(
     if let Ok(groups) = &targets {
         include_targets(&mut fresh.value.health, groups);
     }
+    let scaling = env
+        .fleet
+        .service_autoscaling(cluster, service)
+        .await
+        .map(|a| a.value);
     let view = &fresh.value;
     let images = view
         .task_definition
@@ -140,6 +148,14 @@ pub async fn show_service(
         why,
         audit,
         targets: TargetsPanel::new(targets, false),
+        autoscaling: AutoscalingPanel {
+            form: panel.as_ref().map(|p| CapacityForm {
+                url: p.capacity_url.clone(),
+                csrf_token: p.csrf_token.clone(),
+                action_id: crate::web::actions::new_action_id(),
+            }),
+            ..AutoscalingPanel::new(scaling, view.service.desired)
+        },
         act_token,
         env: &env.name,
         cluster,

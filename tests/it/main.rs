@@ -39,6 +39,7 @@ mod first_screen;
 mod fleet_model;
 mod harness;
 mod health_alarms;
+mod health_autoscaling;
 mod health_metrics;
 mod health_targets;
 mod history_recorder;

@@ -95,10 +95,10 @@ fn daily(ms: i64) -> f64 {
 
 /// CPU utilization (%) of `task` at minute `ms`, `running` tasks sharing
 /// the service's load, `planned` of them being what the load was sized for.
-fn task_cpu(t: &Task, ms: i64, running: usize, planned: i32) -> f64 {
+fn task_cpu(t: &Task, ms: i64, running: usize, planned: f64) -> f64 {
     let key = t.service.as_deref().unwrap_or(&t.group);
     let base = 12.0 + 30.0 * noise(key, 0);
-    let share = f64::from(planned.max(1)) / running.max(1) as f64;
+    let share = planned.max(0.1) / running.max(1) as f64;
     let jitter = 0.85 + 0.3 * noise(&t.id, ms / 60_000);
     (base * daily(ms) * share * jitter).clamp(0.5, 100.0)
 }
@@ -145,14 +145,12 @@ pub fn minute(ecs: &EcsState, idx: &TaskIndex<'_>, metric: &Metric, ms: i64) -> 
         .iter()
         .filter_map(|t| Some((*t, reading_at(t, ms)?)))
         .collect();
-    let planned = |t: &Task| -> i32 {
+    let planned = |t: &Task| -> f64 {
         let name = t.service.as_deref().unwrap_or("");
-        ecs.autoscalers
-            .iter()
-            .find(|a| a.cluster == cluster.name && a.service == name)
-            .map(|a| a.target(ms))
-            .or_else(|| cluster.services.get(name).map(|s| s.desired))
-            .unwrap_or(1)
+        crate::sandbox::ecs::autoscale::find(&ecs.autoscalers, &cluster.name, name)
+            .map(|a| a.load(ms))
+            .or_else(|| cluster.services.get(name).map(|s| f64::from(s.desired)))
+            .unwrap_or(1.0)
     };
     let running_of = |t: &Task| -> usize {
         match metric.service {

@@ -1,55 +1,50 @@
-//! Autoscaling-like desired counts: what Application Auto Scaling target
-//! tracking does to a busy service over a day, compressed into a cycle of
-//! minutes. A manual UpdateService with a desiredCount suspends it for that
-//! service, as an operator pinning the count would expect.
+//! The load on a scalable service, in tasks' worth of work: what the
+//! simulated CPU is computed from (`cloudwatch::samples`), independent of
+//! how many tasks run, so that Application Auto Scaling's target tracking
+//! (`sandbox::autoscaling`) really changes each task's CPU when it scales.
+//! A seeded busy service's load follows a cycle of minutes (a day's traffic
+//! compressed); a service registered as a scalable target keeps the load it
+//! had then. Services without an entry carry what their desired count is
+//! sized for.
 
-use std::collections::BTreeMap;
-
-use super::model::Cluster;
-
-/// One scalable service whose desired count follows a smooth cycle.
+/// The load on one service.
 #[derive(Debug, Clone)]
 pub struct Autoscale {
     pub cluster: String,
     pub service: String,
-    pub min: i32,
-    pub max: i32,
+    /// Tasks' worth of load at the cycle's midpoint.
+    pub base: f64,
+    /// Half the cycle's range, as a fraction of `base` (0: steady).
+    pub swing: f64,
     pub period_ms: i64,
-    /// The desired count last set by the scaler.
-    pub last: Option<i32>,
 }
 
 impl Autoscale {
-    /// The desired count the cycle asks for at `now`.
-    pub fn target(&self, now: i64) -> i32 {
+    /// A steady load of `tasks` tasks' worth.
+    pub fn steady(cluster: &str, service: &str, tasks: i32) -> Self {
+        Self {
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            base: f64::from(tasks.max(1)),
+            swing: 0.0,
+            period_ms: 3_600_000,
+        }
+    }
+
+    /// Tasks' worth of load at `now`.
+    pub fn load(&self, now: i64) -> f64 {
         let period = self.period_ms.max(60_000);
         let phase = (now.rem_euclid(period)) as f64 / period as f64;
-        let load = (1.0 - (phase * std::f64::consts::TAU).cos()) / 2.0;
-        let span = f64::from(self.max.saturating_sub(self.min).max(0));
-        self.min + (span * load).round() as i32
+        let cycle = -(phase * std::f64::consts::TAU).cos();
+        (self.base * (1.0 + self.swing.clamp(0.0, 0.9) * cycle)).max(0.1)
     }
 }
 
-/// Sets each scaled service's desired count for `now`.
-pub fn apply(scalers: &mut [Autoscale], clusters: &mut BTreeMap<String, Cluster>, now: i64) {
-    for a in scalers.iter_mut() {
-        let target = a.target(now);
-        if a.last == Some(target) {
-            continue;
-        }
-        a.last = Some(target);
-        let svc = clusters
-            .get_mut(&a.cluster)
-            .and_then(|c| c.services.get_mut(&a.service));
-        if let Some(svc) = svc.filter(|s| s.status == "ACTIVE") {
-            svc.desired = target;
-        }
-    }
-}
-
-/// Stops scaling `cluster/service` (after a manual desired count).
-pub fn suspend(scalers: &mut Vec<Autoscale>, cluster: &str, service: &str) {
-    scalers.retain(|a| !(a.cluster == cluster && a.service == service));
+/// The load entry of `cluster/service`, if it has one.
+pub fn find<'a>(loads: &'a [Autoscale], cluster: &str, service: &str) -> Option<&'a Autoscale> {
+    loads
+        .iter()
+        .find(|a| a.cluster == cluster && a.service == service)
 }
 
 #[cfg(test)]
@@ -57,17 +52,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cycle_stays_within_min_and_max_and_reaches_both() {
+    fn the_cycle_swings_around_its_base() {
         let a = Autoscale {
             cluster: "c".into(),
             service: "s".into(),
-            min: 3,
-            max: 8,
+            base: 6.0,
+            swing: 0.5,
             period_ms: 600_000,
-            last: None,
         };
-        let seen: Vec<i32> = (0..600).map(|i| a.target(i * 1_000)).collect();
-        assert!(seen.iter().all(|d| (3..=8).contains(d)));
-        assert!(seen.contains(&3) && seen.contains(&8));
+        let seen: Vec<f64> = (0..600).map(|i| a.load(i * 1_000)).collect();
+        assert!(seen.iter().all(|l| (2.99..=9.01).contains(l)));
+        assert!(seen.iter().any(|l| *l < 3.1) && seen.iter().any(|l| *l > 8.9));
+        assert_eq!(Autoscale::steady("c", "s", 3).load(12_345), 3.0);
     }
 }

@@ -43,6 +43,7 @@ pub struct Ctx<'a> {
 }
 
 fn tick(world: &mut World, now: i64) {
+    crate::sandbox::autoscaling::scaling::evaluate(world, now);
     let World { ecs, ecr, logs, .. } = world;
     let ecr = &*ecr;
     let EcsState {
@@ -53,10 +54,8 @@ fn tick(world: &mut World, now: i64) {
         log_from_ms,
         schedules,
         seeded_images,
-        autoscalers,
         ..
     } = ecs;
-    super::autoscale::apply(autoscalers, clusters, now);
     let images = Images {
         ecr,
         seeded: seeded_images,

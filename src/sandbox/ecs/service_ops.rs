@@ -10,7 +10,7 @@ use super::arn::{self, bool_field, str_field};
 use super::cluster_ops::valid_name;
 use super::model::{Service, Task, TaskStatus};
 use super::services::{deployment_config, service_json};
-use super::{EcsState, autoscale, rollout, tagging, task_definitions};
+use super::{EcsState, rollout, tagging, task_definitions};
 use crate::sandbox::error::ApiError;
 
 fn client(message: &str) -> ApiError {
@@ -141,11 +141,7 @@ pub fn delete(ecs: &mut EcsState, body: &Value) -> Result<Value, ApiError> {
     let (_, name) = arn::service_ref(arn::required(body, "service")?);
     let force = bool_field(body, "force").unwrap_or(false);
     let cluster_name = super::services::cluster(ecs, body)?.name.clone();
-    let EcsState {
-        clusters,
-        autoscalers,
-        ..
-    } = ecs;
+    let EcsState { clusters, .. } = ecs;
     let c = clusters
         .get_mut(&cluster_name)
         .ok_or_else(arn::cluster_not_found)?;
@@ -165,7 +161,6 @@ pub fn delete(ecs: &mut EcsState, body: &Value) -> Result<Value, ApiError> {
             "The service cannot be stopped while it is scaled above 0.",
         ));
     }
-    autoscale::suspend(autoscalers, &cluster_name, &name);
     svc.desired = 0;
     svc.status = "DRAINING".to_string();
     svc.steady = false;

@@ -246,12 +246,7 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
         ),
         None => None,
     };
-    let EcsState {
-        clusters,
-        rng,
-        autoscalers,
-        ..
-    } = ecs;
+    let EcsState { clusters, rng, .. } = ecs;
     let name = arn::cluster_name(str_field(body, "cluster"))?;
     let c = clusters.get_mut(&name).ok_or_else(arn::cluster_not_found)?;
     let (_, svc_name) = arn::service_ref(service_ref);
@@ -270,7 +265,6 @@ pub fn update(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
         svc.deployment_config = deployment_config(&svc.deployment_config, dc)?;
     }
     if let Some(d) = desired {
-        super::autoscale::suspend(autoscalers, &name, &svc_name);
         svc.desired = d as i32;
         svc.steady = false;
         if let Some(p) = svc.deployments.first_mut() {

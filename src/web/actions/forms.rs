@@ -61,6 +61,18 @@ pub struct ScaleForm {
     pub confirm: ConfirmFields,
 }
 
+/// `POST …/capacity`: the autoscaling min/max, free text like the scale
+/// form's count.
+#[derive(Debug, Deserialize)]
+pub struct CapacityForm {
+    #[serde(default)]
+    pub min_capacity: String,
+    #[serde(default)]
+    pub max_capacity: String,
+    #[serde(flatten)]
+    pub confirm: ConfirmFields,
+}
+
 /// `POST …/deploy-image`.
 #[derive(Debug, Deserialize)]
 pub struct DeployImageFields {

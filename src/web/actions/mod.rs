@@ -1,5 +1,5 @@
 //! The forms that change production: scale, redeploy, deploy an image,
-//! roll back, stop a deployment, stop a task. Every action is two POSTs to
+//! roll back, stop a deployment, stop a task, change autoscaling's min/max. Every action is two POSTs to
 //! the same URL: the first (no `confirmed`) validates and shows what will
 //! happen; the second (`confirmed=1`, same one-time `action_id`) records the
 //! attempt in the audit trail, calls AWS once, records the result and shows
@@ -7,6 +7,7 @@
 //! [`ActionCtx`] does the rest of the shared preflight and the carrying
 //! out, so each handler states only what is specific to its action.
 
+mod capacity;
 mod confirm;
 mod context;
 mod deploy_image;
@@ -20,10 +21,13 @@ mod stop_task;
 
 use crate::error::AppError;
 
+pub use capacity::set_capacity;
 pub use confirm::{ActionDone, Confirm};
 pub use context::{ActionCtx, Change};
 pub use deploy_image::{deploy_image, show_deploy_image};
-pub use forms::{ConfirmFields, DeployImageFields, RollbackFields, ScaleForm, StopTaskFields};
+pub use forms::{
+    CapacityForm, ConfirmFields, DeployImageFields, RollbackFields, ScaleForm, StopTaskFields,
+};
 pub use panel::{ActionPanel, recent_audit};
 pub use protect::is_protected;
 pub use redeploy::redeploy_service;

@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use super::{ActionCtx, Change, ScaleForm};
 use crate::aws::ServiceUpdate;
-use crate::domain::Action;
+use crate::domain::{Action, Capacity};
 use crate::error::AppError;
 use crate::web::extract::Form;
 
@@ -31,6 +31,18 @@ pub fn parse_count(raw: &str) -> Result<u32, String> {
         ));
     }
     Ok(n)
+}
+
+/// The service's autoscaling min/max, if it is a scalable target (through
+/// the fleet model's copy; a failed read is logged and warns nothing).
+async fn autoscaling_range(ctx: &ActionCtx, cluster: &str, service: &str) -> Option<Capacity> {
+    match ctx.env.fleet.service_autoscaling(cluster, service).await {
+        Ok(a) => a.value.target,
+        Err(e) => {
+            tracing::warn!(error = %e, "autoscaling unavailable for the scale warning");
+            None
+        }
+    }
 }
 
 pub async fn scale_service(
@@ -78,6 +90,14 @@ pub async fn scale_service(
     if large {
         confirm.warnings.push(format!(
             "{desired} is above the usual ceiling of {ceiling} tasks: tick the box to confirm."
+        ));
+    }
+    if let Some(range) = autoscaling_range(&ctx, &cluster_info.name, &current.name).await
+        && range.excludes(i32::try_from(desired).unwrap_or(i32::MAX))
+    {
+        confirm.warnings.push(format!(
+            "Application Auto Scaling keeps this service between {} and {} tasks: autoscaling will set it back to between {} and {}. Change the min/max instead to keep {desired}.",
+            range.min, range.max, range.min, range.max
         ));
     }
     confirm.need_large = large;

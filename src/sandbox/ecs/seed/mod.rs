@@ -62,6 +62,7 @@ fn seeded(world: &mut World, now: i64) {
     }
     crate::sandbox::cloudwatch::seed::production_alarms(world, start);
     crate::sandbox::elb::seed_health_checks(&mut world.elb);
+    crate::sandbox::autoscaling::seed::seeded(world, start);
     // Live the last hour: crash loops, scheduled runs, two deployments.
     scheduler::advance(world, now - 45 * 60_000);
     production::deploy_latest(world, now - 45 * 60_000);

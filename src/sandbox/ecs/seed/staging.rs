@@ -139,14 +139,13 @@ pub fn seed(s: &mut Seeder<'_>) {
             ..SvcSpec::new(CLUSTER, name, &td)
         });
     }
-    for (service, min, max, minutes) in [("search-api", 4, 10, 40), ("orders-api", 3, 8, 25)] {
+    for (service, base, minutes) in [("search-api", 6.0, 40), ("orders-api", 4.0, 25)] {
         s.world.ecs.autoscalers.push(Autoscale {
             cluster: CLUSTER.to_string(),
             service: service.to_string(),
-            min,
-            max,
+            base,
+            swing: 0.45,
             period_ms: minutes * 60_000,
-            last: None,
         });
     }
     s.task_def(
