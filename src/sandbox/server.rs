@@ -190,7 +190,7 @@ async fn stats(State(shared): State<Shared>) -> Response {
     let live_tail_sessions = lock(&shared.world).logs.live.active;
     let s = lock(&shared.stats);
     axum::Json(json!({
-        "live_tail_sessions": live_tail_sessions,
+        "gauges": { "logs:LiveTailSessions": live_tail_sessions },
         "calls": s.calls,
         "throttled": s.throttled,
         "faulted": s.faulted,
@@ -290,7 +290,12 @@ pub(crate) async fn admit(
     op: &str,
     headers: &HeaderMap,
 ) -> Result<(), ApiError> {
-    let key = format!("{service}:{op}");
+    // Stats name services as IAM does (CloudWatch signs as `monitoring`).
+    let prefix = match service {
+        "monitoring" => "cloudwatch",
+        other => other,
+    };
+    let key = format!("{prefix}:{op}");
     {
         let mut stats = lock(&shared.stats);
         *stats.calls.entry(key.clone()).or_default() += 1;

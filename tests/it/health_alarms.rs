@@ -181,5 +181,5 @@ async fn an_alarm_in_alarm_needs_attention_and_shows_on_its_service() {
         )
     );
     let stats = sandbox_stats(&sb).await;
-    assert!(calls(&stats, "monitoring:DescribeAlarms") >= 1);
+    assert!(calls(&stats, "cloudwatch:DescribeAlarms") >= 1);
 }

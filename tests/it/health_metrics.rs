@@ -86,7 +86,7 @@ async fn the_range_switch_reads_that_range_and_refuses_others() {
         "hourly points over a week: {rows}"
     );
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "monitoring:GetMetricData"),
+        calls(&sandbox_stats(&sb).await, "cloudwatch:GetMetricData"),
         1
     );
     // Without htmx: a whole page around the same section.
@@ -101,7 +101,7 @@ async fn the_range_switch_reads_that_range_and_refuses_others() {
         .await;
     assert_eq!(missing.status, 404);
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "monitoring:GetMetricData"),
+        calls(&sandbox_stats(&sb).await, "cloudwatch:GetMetricData"),
         0
     );
 }
@@ -174,7 +174,7 @@ async fn cluster_sparklines_cost_one_call_per_500_series_a_refresh() {
         "one refresh of the sparklines",
         Duration::from_secs(20),
         || async {
-            let n = calls(&sandbox_stats(&sb).await, "monitoring:GetMetricData");
+            let n = calls(&sandbox_stats(&sb).await, "cloudwatch:GetMetricData");
             (n >= 3).then_some(())
         },
     )
@@ -194,7 +194,7 @@ async fn cluster_sparklines_cost_one_call_per_500_series_a_refresh() {
         "one page of rows"
     );
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "monitoring:GetMetricData"),
+        calls(&sandbox_stats(&sb).await, "cloudwatch:GetMetricData"),
         3
     );
     // Within the minute, more page loads cost nothing.
@@ -202,7 +202,7 @@ async fn cluster_sparklines_cost_one_call_per_500_series_a_refresh() {
         viewer.get("/sandbox/clusters/big").await;
     }
     assert_eq!(
-        calls(&sandbox_stats(&sb).await, "monitoring:GetMetricData"),
+        calls(&sandbox_stats(&sb).await, "cloudwatch:GetMetricData"),
         3
     );
 }

@@ -23,7 +23,7 @@ async fn clients(sb: &SandboxHandle) -> AwsClients {
 }
 
 async fn live_sessions(sb: &SandboxHandle) -> u64 {
-    sandbox_stats(sb).await["live_tail_sessions"]
+    sandbox_stats(sb).await["gauges"]["logs:LiveTailSessions"]
         .as_u64()
         .unwrap()
 }

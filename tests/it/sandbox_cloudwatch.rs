@@ -175,7 +175,7 @@ async fn more_than_500_queries_are_refused_and_ids_are_checked() {
         Some("InvalidParameterValue")
     );
     let stats = sandbox_stats(&sb).await;
-    assert_eq!(calls(&stats, "monitoring:GetMetricData"), 2);
+    assert_eq!(calls(&stats, "cloudwatch:GetMetricData"), 2);
 }
 
 #[tokio::test]
