@@ -5,6 +5,7 @@
 use aws_sdk_applicationautoscaling::types::{
     PolicyType, ScalableDimension, ScalingPolicy as SdkPolicy, ServiceNamespace,
 };
+use futures::TryFutureExt;
 
 use super::clients::AwsClients;
 use super::convert::ts;
@@ -109,36 +110,33 @@ impl AwsClients {
             min: target.min_capacity(),
             max: target.max_capacity(),
         };
-        let policies = self
-            .autoscaling
-            .describe_scaling_policies()
-            .service_namespace(ServiceNamespace::Ecs)
-            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-            .resource_id(&id)
-            .max_results(PAGE)
-            .send()
-            .await
-            .map_err(classify)?;
-        let scheduled = self
-            .autoscaling
-            .describe_scheduled_actions()
-            .service_namespace(ServiceNamespace::Ecs)
-            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-            .resource_id(&id)
-            .max_results(PAGE)
-            .send()
-            .await
-            .map_err(classify)?;
-        let activities = self
-            .autoscaling
-            .describe_scaling_activities()
-            .service_namespace(ServiceNamespace::Ecs)
-            .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
-            .resource_id(&id)
-            .max_results(RECENT_ACTIVITIES)
-            .send()
-            .await
-            .map_err(classify)?;
+        // The three reads are independent: one round trip, not three.
+        let (policies, scheduled, activities) = tokio::try_join!(
+            self.autoscaling
+                .describe_scaling_policies()
+                .service_namespace(ServiceNamespace::Ecs)
+                .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+                .resource_id(&id)
+                .max_results(PAGE)
+                .send()
+                .map_err(classify),
+            self.autoscaling
+                .describe_scheduled_actions()
+                .service_namespace(ServiceNamespace::Ecs)
+                .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+                .resource_id(&id)
+                .max_results(PAGE)
+                .send()
+                .map_err(classify),
+            self.autoscaling
+                .describe_scaling_activities()
+                .service_namespace(ServiceNamespace::Ecs)
+                .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+                .resource_id(&id)
+                .max_results(RECENT_ACTIVITIES)
+                .send()
+                .map_err(classify),
+        )?;
         Ok(Autoscaling {
             target: Some(capacity),
             policies: policies.scaling_policies().iter().map(policy).collect(),
