@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_ecs::types::{DesiredStatus, ServiceField};
+use aws_sdk_ecs::types::DesiredStatus;
 use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
 
 use crate::harness::*;
@@ -22,15 +22,8 @@ async fn open(
     user: &str,
 ) -> (Page, Session) {
     let ecs = sdk(sb).await.ecs;
-    let described = ecs
-        .describe_services()
-        .cluster(cluster)
-        .services(service)
-        .include(ServiceField::Tags)
-        .send()
-        .await
-        .unwrap();
-    let tag = described.services()[0]
+    let described = crate::sandbox_ecs_fleet::service(&ecs, cluster, service).await;
+    let tag = described
         .tags()
         .iter()
         .find(|t| t.key() == Some("ecsdeck:scenario"))
@@ -91,6 +84,20 @@ async fn abnormal_stops(sb: &SandboxHandle, cluster: &str, service: &str) -> usi
 }
 
 /// "17 × …" → 17, summed over the panel's groups.
+/// Waits until the service page's "Why" panel groups every abnormal stop
+/// ECS lists: stops the background read found reach the panel through the
+/// recorder's writer, a moment after the read.
+async fn all_stops_grouped(sb: &SandboxHandle, session: &Session, cluster: &str, service: &str) {
+    let want = abnormal_stops(sb, cluster, service).await;
+    let url = format!("/sandbox/clusters/{cluster}/services/{service}");
+    poll_until(
+        &format!("{want} stops grouped on {url}"),
+        std::time::Duration::from_secs(20),
+        || async { (grouped(&session.get(&url).await) == want).then_some(()) },
+    )
+    .await;
+}
+
 fn grouped(page: &Page) -> usize {
     page.texts("section.why .why-group")
         .iter()
@@ -118,10 +125,7 @@ async fn crash_loop_names_the_exit_code_interval_and_last_lines() {
         lines.last().unwrap().contains("exited with code 1"),
         "{lines:?}"
     );
-    assert_eq!(
-        grouped(&page),
-        abnormal_stops(&sb, "staging", "legacy-importer").await
-    );
+    all_stops_grouped(&sb, &session, "staging", "legacy-importer").await;
     let first = page.attr("section.why .why-tasks a", "href").unwrap();
     assert!(
         first.starts_with("/sandbox/clusters/staging/tasks/"),
@@ -146,7 +150,7 @@ async fn crash_loop_names_the_exit_code_interval_and_last_lines() {
 #[tokio::test]
 async fn oom_names_exit_137_and_the_memory_limits() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let (page, _session) = open(
+    let (page, session) = open(
         &sb,
         "data-pipeline",
         "pipeline-transformer",
@@ -176,10 +180,7 @@ async fn oom_names_exit_137_and_the_memory_limits() {
     );
     let lines = page.texts(".why-log-line");
     assert!(lines.iter().any(|l| l.contains("137")), "{lines:?}");
-    assert_eq!(
-        grouped(&page),
-        abnormal_stops(&sb, "data-pipeline", "pipeline-transformer").await
-    );
+    all_stops_grouped(&sb, &session, "data-pipeline", "pipeline-transformer").await;
 }
 
 #[tokio::test]
@@ -220,7 +221,7 @@ async fn image_pull_names_the_image_and_that_ecr_lacks_it() {
 #[tokio::test]
 async fn unhealthy_names_the_health_check_and_its_failures() {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let (page, _session) = open(&sb, "staging", "geo-api", "unhealthy", "viewer").await;
+    let (page, session) = open(&sb, "staging", "geo-api", "unhealthy", "viewer").await;
     assert_eq!(mode(&page), "Unhealthy");
     let e = evidence(&page);
     assert_eq!(
@@ -232,10 +233,7 @@ async fn unhealthy_names_the_health_check_and_its_failures() {
         e["Stops"].contains("× Task failed container health checks, exit 143"),
         "{e:?}"
     );
-    assert_eq!(
-        grouped(&page),
-        abnormal_stops(&sb, "staging", "geo-api").await
-    );
+    all_stops_grouped(&sb, &session, "staging", "geo-api").await;
 }
 
 #[tokio::test]

@@ -34,7 +34,8 @@ async fn stopped_tasks(
         .unwrap_or_default()
 }
 
-async fn service(
+/// A service as DescribeServices answers it, with its tags.
+pub(crate) async fn service(
     ecs: &aws_sdk_ecs::Client,
     cluster: &str,
     name: &str,
