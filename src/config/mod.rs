@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod actions;
+pub mod environments;
 mod history;
 mod limits;
 
@@ -143,6 +144,17 @@ pub struct ServeArgs {
     /// Name shown for this account/region in URLs and the header (default: the region).
     #[arg(long, env = "ECSDECK_ENVIRONMENT")]
     pub environment: Option<String>,
+
+    /// An environments file (TOML) listing several accounts and regions,
+    /// each with its region, optional profile, role to assume, endpoint and
+    /// protection. Replaces --region, --endpoint-url and --environment.
+    #[arg(
+        long,
+        env = "ECSDECK_CONFIG",
+        value_name = "PATH",
+        conflicts_with_all = ["region", "endpoint_url", "environment"]
+    )]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -382,6 +394,20 @@ mod tests {
         match Cli::try_parse_from(argv)?.command {
             Command::Demo(d) => Ok(d),
             other => panic!("parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn config_conflicts_with_the_single_environment_flags() {
+        let serve = |args: &[&str]| {
+            let argv = ["ecsdeck", "serve"].iter().chain(args).copied();
+            Cli::try_parse_from(argv).map(|_| ())
+        };
+        assert!(serve(&["--config", "e.toml"]).is_ok());
+        for flag in ["--region", "--endpoint-url", "--environment"] {
+            let err = serve(&["--config", "e.toml", flag, "x"]).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{flag}");
+            assert!(err.to_string().contains("--config"), "{err}");
         }
     }
 

@@ -74,6 +74,11 @@ impl SandboxHandle {
         self.shared.world.clone()
     }
 
+    /// Every AssumeRole this sandbox answered, oldest first.
+    pub fn sts_sessions(&self) -> Vec<crate::sandbox::sts::AssumedSession> {
+        lock(&self.shared.world).sts.sessions()
+    }
+
     /// The simulated clock's now, in epoch milliseconds.
     pub fn now_ms(&self) -> i64 {
         lock(&self.shared.world).clock.now_ms()
@@ -166,6 +171,7 @@ fn router(shared: Shared) -> Router {
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
+        .route("/_sandbox/sts/sessions", get(sts_sessions))
         .route("/_sandbox/control", get(show_control).post(set_control))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -199,6 +205,13 @@ async fn stats(State(shared): State<Shared>) -> Response {
     .into_response()
 }
 
+/// Every AssumeRole the sandbox answered: role, session name, source
+/// identity, external id, issued access key, times (simulation clock).
+async fn sts_sessions(State(shared): State<Shared>) -> Response {
+    let sessions = lock(&shared.world).sts.sessions();
+    axum::Json(json!({ "sessions": sessions })).into_response()
+}
+
 async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
     *lock(&shared.stats) = Stats::default();
     StatusCode::NO_CONTENT
@@ -206,6 +219,11 @@ async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
 
 async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     if headers.get("x-amz-target").is_none() && super::elb::wire::is_query(&headers) {
+        if let Some(params) = super::sts::wire::decode(&body)
+            && super::sts::wire::is_sts(&params)
+        {
+            return super::sts::wire::dispatch(shared, headers, params).await;
+        }
         return super::elb::wire::dispatch(shared, headers, body).await;
     }
     let target = headers
@@ -304,6 +322,11 @@ pub(crate) async fn admit(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         stats.user_agents.insert(key.clone(), agent.to_string());
+    }
+    // Credentials the sandbox's STS issued stop working at their expiration.
+    if let Some(key) = super::sts::wire::access_key(headers) {
+        let world = lock(&shared.world);
+        world.sts.check_key(key, world.clock.now_ms())?;
     }
     let cfg = &shared.config;
     let (delay, fault, stall) = {

@@ -71,7 +71,7 @@ pub async fn stop_task(
     } else {
         format!("{reason} (by {who} via ecsdeck)")
     };
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, t, why) = (cluster_info.name.clone(), task.arn.clone(), reason.clone());
     let change = Change {
         action: Action::StopTask,
@@ -83,7 +83,10 @@ pub async fn stop_task(
     };
     ctx.run(
         change,
-        || async move { aws.stop_task(&who, &c, &t, &why).await },
+        || async move {
+            let aws = aws.clients().await?;
+            aws.stop_task(&who, &c, &t, &why).await
+        },
     )
     .await
 }
