@@ -35,6 +35,10 @@ pub struct Stats {
     /// The User-Agent of the latest call per operation (CloudTrail's
     /// `userAgent`), so tests can see who the caller said it acted for.
     pub user_agents: BTreeMap<String, String>,
+    /// The access key that signed the latest call per operation
+    /// (CloudTrail's `accessKeyId`), so tests can see whose credentials a
+    /// call used (an assumed-role session's, or the base identity's).
+    pub access_keys: BTreeMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -201,6 +205,7 @@ async fn stats(State(shared): State<Shared>) -> Response {
         "throttled": s.throttled,
         "faulted": s.faulted,
         "user_agents": s.user_agents,
+        "access_keys": s.access_keys,
     }))
     .into_response()
 }
@@ -322,6 +327,10 @@ pub(crate) async fn admit(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         stats.user_agents.insert(key.clone(), agent.to_string());
+        if let Some(access_key) = super::sts::wire::access_key(headers) {
+            // Bounded like the call counters: one entry per operation.
+            stats.access_keys.insert(key.clone(), access_key.to_string());
+        }
     }
     // Credentials the sandbox's STS issued stop working at their expiration.
     if let Some(key) = super::sts::wire::access_key(headers) {
