@@ -118,7 +118,10 @@ impl UserSessions {
     async fn assume(&self, user: &str) -> Result<(AwsClients, SystemTime), AwsError> {
         let name = session_name(user);
         let with_identity = !self.no_source_identity.load(Ordering::Relaxed);
-        let answer = match self.call(&name, with_identity.then_some(name.as_str())).await {
+        let answer = match self
+            .call(&name, with_identity.then_some(name.as_str()))
+            .await
+        {
             Err(AwsError::AccessDenied { .. }) if with_identity => {
                 tracing::warn!(
                     role = %self.role.arn,

@@ -124,16 +124,23 @@ fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<AwsErr
     }
     let mut detail = text.join(": ");
     if detail.len() > 300 {
-        let cut = (0..=300).rev().find(|i| detail.is_char_boundary(*i)).unwrap_or(0);
+        let cut = (0..=300)
+            .rev()
+            .find(|i| detail.is_char_boundary(*i))
+            .unwrap_or(0);
         detail.truncate(cut);
         detail.push('…');
     }
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("dispatch failure") || lower.contains("timed out") || lower.contains("timeout") {
+    if lower.contains("dispatch failure")
+        || lower.contains("timed out")
+        || lower.contains("timeout")
+    {
         return Some(AwsError::Unavailable {
             code: "ConnectionFailed".to_string(),
-            message: "could not reach the AWS endpoint (STS, to get this environment's credentials)"
-                .to_string(),
+            message:
+                "could not reach the AWS endpoint (STS, to get this environment's credentials)"
+                    .to_string(),
         });
     }
     if lower.contains("expired") {

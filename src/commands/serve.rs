@@ -60,8 +60,10 @@ async fn ambient_environment(args: &ServeArgs) -> anyhow::Result<Environment> {
         .map(|r| r.to_string())
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
-    Ok(Environment::new(name, region, AwsClients::new(&sdk, budget))
-        .with_tail_limits(args.web.tail.limits()))
+    Ok(
+        Environment::new(name, region, AwsClients::new(&sdk, budget))
+            .with_tail_limits(args.web.tail.limits()),
+    )
 }
 
 /// Opens the state store the flags name and builds the sign-in state, with

@@ -189,7 +189,9 @@ pub fn check_role_arn(arn: &str) -> Result<(), String> {
         && parts[3].is_empty()
         && parts[4].len() == 12
         && parts[4].chars().all(|c| c.is_ascii_digit())
-        && parts[5].strip_prefix("role/").is_some_and(|r| !r.is_empty());
+        && parts[5]
+            .strip_prefix("role/")
+            .is_some_and(|r| !r.is_empty());
     if ok {
         Ok(())
     } else {
@@ -260,7 +262,10 @@ mod tests {
                 "[[environments]]\nname = \"a\"\nregion = \"us-east-1\"\nexternal_id = \"xyz\"\n",
                 "external_id needs role_arn",
             ),
-            ("[[environments]]\nregion = \"us-east-1\"\n", "missing field `name`"),
+            (
+                "[[environments]]\nregion = \"us-east-1\"\n",
+                "missing field `name`",
+            ),
             ("[settings]\n", "unknown field `settings`"),
         ];
         for (text, expected) in cases {

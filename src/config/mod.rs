@@ -10,9 +10,11 @@ mod actions;
 pub mod environments;
 mod history;
 mod limits;
+mod serve;
 
 pub use actions::ActionArgs;
 pub use limits::{ServerArgs, TailArgs};
+pub use serve::ServeArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -126,35 +128,6 @@ impl WebArgs {
     pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
         std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
     }
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub web: WebArgs,
-
-    /// AWS region to operate in (default: AWS_REGION / the profile's region).
-    #[arg(long, env = "ECSDECK_REGION")]
-    pub region: Option<String>,
-
-    /// Send AWS calls to this endpoint instead of AWS (also honours AWS_ENDPOINT_URL).
-    #[arg(long, env = "ECSDECK_ENDPOINT_URL")]
-    pub endpoint_url: Option<String>,
-
-    /// Name shown for this account/region in URLs and the header (default: the region).
-    #[arg(long, env = "ECSDECK_ENVIRONMENT")]
-    pub environment: Option<String>,
-
-    /// An environments file (TOML) listing several accounts and regions,
-    /// each with its region, optional profile, role to assume, endpoint and
-    /// protection. Replaces --region, --endpoint-url and --environment.
-    #[arg(
-        long,
-        env = "ECSDECK_CONFIG",
-        value_name = "PATH",
-        conflicts_with_all = ["region", "endpoint_url", "environment"]
-    )]
-    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -394,20 +367,6 @@ mod tests {
         match Cli::try_parse_from(argv)?.command {
             Command::Demo(d) => Ok(d),
             other => panic!("parsed {other:?}"),
-        }
-    }
-
-    #[test]
-    fn config_conflicts_with_the_single_environment_flags() {
-        let serve = |args: &[&str]| {
-            let argv = ["ecsdeck", "serve"].iter().chain(args).copied();
-            Cli::try_parse_from(argv).map(|_| ())
-        };
-        assert!(serve(&["--config", "e.toml"]).is_ok());
-        for flag in ["--region", "--endpoint-url", "--environment"] {
-            let err = serve(&["--config", "e.toml", flag, "x"]).unwrap_err();
-            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{flag}");
-            assert!(err.to_string().contains("--config"), "{err}");
         }
     }
 

@@ -329,7 +329,9 @@ pub(crate) async fn admit(
         stats.user_agents.insert(key.clone(), agent.to_string());
         if let Some(access_key) = super::sts::wire::access_key(headers) {
             // Bounded like the call counters: one entry per operation.
-            stats.access_keys.insert(key.clone(), access_key.to_string());
+            stats
+                .access_keys
+                .insert(key.clone(), access_key.to_string());
         }
     }
     // Credentials the sandbox's STS issued stop working at their expiration.

@@ -130,9 +130,8 @@ impl<'a> ProblemRow<'a> {
             let whole_env = env.matches(needle);
             for c in &env.clusters {
                 for (service, health, why) in &c.problems {
-                    let hit = whole_env
-                        || contains(&c.cluster.name, needle)
-                        || contains(service, needle);
+                    let hit =
+                        whole_env || contains(&c.cluster.name, needle) || contains(service, needle);
                     if hit {
                         services.push(ProblemRow {
                             env,

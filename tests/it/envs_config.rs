@@ -38,10 +38,17 @@ fn file_mistakes_name_the_environment_and_the_key() {
         let path = write(text);
         let err = load(&path).unwrap_err().to_string();
         assert!(err.contains(expected), "{text:?}: {err}");
-        assert!(err.contains(&path.display().to_string()), "names the file: {err}");
+        assert!(
+            err.contains(&path.display().to_string()),
+            "names the file: {err}"
+        );
     }
     let missing = load(std::path::Path::new("/nonexistent/ecsdeck.toml")).unwrap_err();
-    assert!(missing.to_string().contains("cannot read the environments file"));
+    assert!(
+        missing
+            .to_string()
+            .contains("cannot read the environments file")
+    );
 
     let ok = write(
         "[[environments]]\nname = \"prod-us\"\nregion = \"us-east-1\"\nprotected = true\n\
@@ -67,5 +74,8 @@ fn config_and_the_single_environment_flags_conflict() {
     .unwrap_err();
     assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
     let text = err.to_string();
-    assert!(text.contains("--config") && text.contains("--region"), "{text}");
+    assert!(
+        text.contains("--config") && text.contains("--region"),
+        "{text}"
+    );
 }

@@ -59,21 +59,33 @@ async fn two_regions_render_together_with_environment_columns_and_a_filter() {
     let eu = viewer.get("/?q=prod-eu").await;
     assert_eq!(eu.count("table.clusters tr[data-cluster]"), 1);
     assert!(eu.exists(&row("prod-eu", "billing")));
-    assert_eq!(eu.attr("input[name=q]", "value").as_deref(), Some("prod-eu"));
-    assert_eq!(eu.attr("#overview", "hx-get").as_deref(), Some("/?q=prod-eu"));
+    assert_eq!(
+        eu.attr("input[name=q]", "value").as_deref(),
+        Some("prod-eu")
+    );
+    assert_eq!(
+        eu.attr("#overview", "hx-get").as_deref(),
+        Some("/?q=prod-eu")
+    );
     let orders = viewer.get("/?q=ORDERS").await;
     assert_eq!(orders.count("table.clusters tr[data-cluster]"), 1);
     assert!(orders.exists(&row("prod-us", "orders")));
     let none = viewer.get("/?q=nothing-like-this").await;
     assert_eq!(none.count("table.clusters tr[data-cluster]"), 0);
-    assert!(none.texts("table.clusters td").join(" ").contains("No cluster matches"));
+    assert!(
+        none.texts("table.clusters td")
+            .join(" ")
+            .contains("No cluster matches")
+    );
 
     // The header's switcher: the same screen where every environment has
     // it, the overview narrowed to the environment otherwise.
     let images = viewer.get("/prod-eu/images").await;
     assert_eq!(images.status, 200);
     assert_eq!(
-        images.attr(".env-switcher a[data-env=\"prod-us\"]", "href").as_deref(),
+        images
+            .attr(".env-switcher a[data-env=\"prod-us\"]", "href")
+            .as_deref(),
         Some("/prod-us/images")
     );
     let cluster = viewer.get("/prod-eu/clusters/billing").await;
@@ -83,7 +95,9 @@ async fn two_regions_render_together_with_environment_columns_and_a_filter() {
         ["prod-eu · eu-west-1"]
     );
     assert_eq!(
-        cluster.attr(".env-switcher a[data-env=\"prod-us\"]", "href").as_deref(),
+        cluster
+            .attr(".env-switcher a[data-env=\"prod-us\"]", "href")
+            .as_deref(),
         Some("/?q=prod-us")
     );
     assert!(cluster.exists(".env-switcher a[data-env=\"prod-eu\"][aria-current]"));
@@ -108,7 +122,10 @@ async fn a_stopped_region_shows_its_error_on_its_rows_only() {
     let text = page.texts(error_row).join(" ");
     assert!(text.contains("Region unreachable"), "{text}");
     assert!(text.contains("eu-west-1"), "{text}");
-    assert!(page.exists(&row("prod-us", "orders")), "the other region renders");
+    assert!(
+        page.exists(&row("prod-us", "orders")),
+        "the other region renders"
+    );
     assert!(!page.exists("tr.env-error[data-env=\"prod-us\"]"));
     assert!(
         page.texts("table.environments tr[data-env=\"prod-eu\"]")

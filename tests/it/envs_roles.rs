@@ -2,8 +2,8 @@
 //! the background reads run as the session `ecsdeck`, an operator's action
 //! as a session named after the operator with their name as the source
 //! identity — what the sandbox's STS recorded and whose key signed each
-//! call. Also `protected = true` and the fallback for a trust policy
-//! without `sts:SetSourceIdentity`.
+//! call. Also `protected = true` (and the audit filter by environment) and
+//! the fallback for a trust policy without `sts:SetSourceIdentity`.
 
 use ecsdeck::sandbox::SandboxConfig;
 
@@ -13,7 +13,10 @@ const ROLE: &str = "arn:aws:iam::111122223333:role/ecsdeck";
 const SCALE: &str = "/prod/clusters/apps/services/svc-00000/scale";
 
 fn key_of(stats: &serde_json::Value, op: &str) -> String {
-    stats["access_keys"][op].as_str().unwrap_or_default().to_string()
+    stats["access_keys"][op]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn scale(op: &Session, desired: &str, action_id: &str, extra: &[(&str, &str)]) -> Page {
@@ -125,8 +128,12 @@ async fn without_set_source_identity_the_session_still_names_the_user() {
 #[tokio::test]
 async fn a_protected_environment_needs_the_service_name_typed() {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 2).with_speed(0.0001)).await;
-    let toml = env_toml("prod", "us-east-1", &sb.endpoint_url(), &["protected = true"])
-        + &env_toml("dev", "us-east-1", &sb.endpoint_url(), &[]);
+    let toml = env_toml(
+        "prod",
+        "us-east-1",
+        &sb.endpoint_url(),
+        &["protected = true"],
+    ) + &env_toml("dev", "us-east-1", &sb.endpoint_url(), &[]);
     let app = TestApp::new(app_state_from_config(&toml).await);
     let op = app.session("operator").await;
 
@@ -143,8 +150,22 @@ async fn a_protected_environment_needs_the_service_name_typed() {
     let dev = op
         .post_form(
             "/dev/clusters/apps/services/svc-00000/scale",
-            &[("desired_count", "2"), ("action_id", "p-3"), ("confirmed", "1")],
+            &[
+                ("desired_count", "2"),
+                ("action_id", "p-3"),
+                ("confirmed", "1"),
+            ],
         )
         .await;
     assert_eq!(dev.status, 303, "{}", dev.body);
+
+    // The audit trail filters by environment.
+    let audit = op.get("/audit?env=dev").await;
+    assert_eq!(audit.status, 200, "{}", audit.body);
+    let wheres = audit.texts("table.audit tr[data-audit] td:nth-child(4)");
+    assert_eq!(wheres.len(), 1, "{wheres:?}");
+    assert!(wheres[0].starts_with("dev"), "{wheres:?}");
+    assert!(audit.exists("select[name=env] option[value=prod]"));
+    let all = op.get("/audit").await;
+    assert!(all.count("table.audit tr[data-audit]") >= 2);
 }

@@ -86,7 +86,13 @@ pub fn error(kind: &str, message: &str, sender: bool, request_id: &str) -> Strin
 }
 
 /// The AWS query error document in `namespace`.
-pub fn error_in(namespace: &str, kind: &str, message: &str, sender: bool, request_id: &str) -> String {
+pub fn error_in(
+    namespace: &str,
+    kind: &str,
+    message: &str,
+    sender: bool,
+    request_id: &str,
+) -> String {
     format!(
         "<ErrorResponse xmlns=\"{}\"><Error><Type>{}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
         escape(namespace),

@@ -70,7 +70,11 @@ impl StsState {
         self.recorded.iter().cloned().collect()
     }
 
-    pub fn assume_role(&mut self, req: &AssumeRequest, now: i64) -> Result<AssumedSession, ApiError> {
+    pub fn assume_role(
+        &mut self,
+        req: &AssumeRequest,
+        now: i64,
+    ) -> Result<AssumedSession, ApiError> {
         let role_name = role_name(&req.role_arn).ok_or_else(|| {
             validation(format!(
                 "{:?} is not a valid role ARN (arn:aws:iam::ACCOUNT:role/NAME)",
@@ -229,9 +233,9 @@ fn role_account(arn: &str) -> Option<&str> {
 
 /// A stable `AROA…` id for a role name.
 fn role_id(role: &str) -> String {
-    let sum: u64 = role
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let sum: u64 = role.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     format!("AROA{sum:016X}")
 }
 
@@ -279,8 +283,13 @@ mod tests {
         assert_eq!(caller.account, "111122223333");
         assert!(caller.user_id.ends_with(":alice"));
         assert!(sts.check_key(&s.access_key_id, 1_000 + 3_599_000).is_ok());
-        let e = sts.check_key(&s.access_key_id, 1_000 + 3_600_000).unwrap_err();
+        let e = sts
+            .check_key(&s.access_key_id, 1_000 + 3_600_000)
+            .unwrap_err();
         assert_eq!(e.kind, "ExpiredTokenException");
-        assert_eq!(sts.caller("AKIDOTHER").arn, format!("arn:aws:iam::{ACCOUNT}:user/sandbox"));
+        assert_eq!(
+            sts.caller("AKIDOTHER").arn,
+            format!("arn:aws:iam::{ACCOUNT}:user/sandbox")
+        );
     }
 }

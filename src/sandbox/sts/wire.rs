@@ -55,9 +55,17 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
 }
 
-pub async fn dispatch(shared: Shared, headers: HeaderMap, params: Vec<(String, String)>) -> Response {
+pub async fn dispatch(
+    shared: Shared,
+    headers: HeaderMap,
+    params: Vec<(String, String)>,
+) -> Response {
     let Some(action) = xml::param(&params, "Action").map(str::to_string) else {
-        return error(&ApiError::new(400, "MissingAction", "the request names no Action"));
+        return error(&ApiError::new(
+            400,
+            "MissingAction",
+            "the request names no Action",
+        ));
     };
     if let Err(e) = admit(&shared, "sts", &action, &headers).await {
         return error(&e);
@@ -82,14 +90,20 @@ pub async fn dispatch(shared: Shared, headers: HeaderMap, params: Vec<(String, S
                             "Credentials",
                             vec![
                                 text("AccessKeyId", &s.access_key_id),
-                                text("SecretAccessKey", format!("sandbox-secret-{}", s.access_key_id)),
+                                text(
+                                    "SecretAccessKey",
+                                    format!("sandbox-secret-{}", s.access_key_id),
+                                ),
                                 text("SessionToken", format!("sandbox-token-{}", s.access_key_id)),
                                 text("Expiration", rfc3339(s.expires_ms)),
                             ],
                         ),
                         parent(
                             "AssumedRoleUser",
-                            vec![text("Arn", caller.arn), text("AssumedRoleId", caller.user_id)],
+                            vec![
+                                text("Arn", caller.arn),
+                                text("AssumedRoleId", caller.user_id),
+                            ],
                         ),
                         text("PackedPolicySize", 0),
                     ];

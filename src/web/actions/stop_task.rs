@@ -81,12 +81,9 @@ pub async fn stop_task(
         after: format!("task {} stopping", task.id()),
         action_id,
     };
-    ctx.run(
-        change,
-        || async move {
-            let aws = aws.clients().await?;
-            aws.stop_task(&who, &c, &t, &why).await
-        },
-    )
+    ctx.run(change, || async move {
+        let aws = aws.clients().await?;
+        aws.stop_task(&who, &c, &t, &why).await
+    })
     .await
 }
