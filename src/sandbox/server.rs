@@ -175,7 +175,7 @@ fn router(shared: Shared) -> Router {
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
-        .route("/_sandbox/sts/sessions", get(sts_sessions))
+        .route("/_sandbox/sts/sessions", get(super::sts::wire::sessions))
         .route("/_sandbox/control", get(show_control).post(set_control))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -208,13 +208,6 @@ async fn stats(State(shared): State<Shared>) -> Response {
         "access_keys": s.access_keys,
     }))
     .into_response()
-}
-
-/// Every AssumeRole the sandbox answered: role, session name, source
-/// identity, external id, issued access key, times (simulation clock).
-async fn sts_sessions(State(shared): State<Shared>) -> Response {
-    let sessions = lock(&shared.world).sts.sessions();
-    axum::Json(json!({ "sessions": sessions })).into_response()
 }
 
 async fn reset_stats(State(shared): State<Shared>) -> StatusCode {

@@ -138,6 +138,14 @@ pub async fn dispatch(
     }
 }
 
+/// `GET /_sandbox/sts/sessions`: every AssumeRole the sandbox answered —
+/// role, session name, source identity, external id, issued access key,
+/// times (simulation clock).
+pub async fn sessions(axum::extract::State(shared): axum::extract::State<Shared>) -> Response {
+    let sessions = lock(&shared.world).sts.sessions();
+    axum::Json(serde_json::json!({ "sessions": sessions })).into_response()
+}
+
 /// The body of a query request, decoded (for the dispatch by `Version`).
 pub fn decode(body: &Bytes) -> Option<Vec<(String, String)>> {
     serde_urlencoded::from_bytes(body).ok()
