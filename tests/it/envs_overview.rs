@@ -167,3 +167,48 @@ async fn a_black_holed_region_never_holds_up_the_others() {
     assert!(live.exists(&row("prod-us", "orders")));
     task.abort();
 }
+
+#[tokio::test]
+async fn a_region_that_stops_after_its_first_read_shows_stale_rows_only() {
+    let east = start_sandbox(SandboxConfig::one_cluster("orders", 2, 1).with_speed(0.0001)).await;
+    let west = start_sandbox(SandboxConfig::one_cluster("billing", 1, 1).with_speed(0.0001)).await;
+    let clock = ecsdeck::clock::Clock::manual();
+    let timing = ecsdeck::fleet::CacheTiming {
+        clock: clock.clone(),
+        ..Default::default()
+    };
+    let state = app_state_from_config(&two_envs(&east.endpoint_url(), &west.endpoint_url())).await;
+    let app = TestApp::new(with_cache_timing(state, timing.clone()));
+    let viewer = app.session("viewer").await;
+    let first = viewer.get("/").await;
+    assert!(first.exists(&row("prod-eu", "billing")), "{}", first.body);
+    assert_eq!(first.count("table.clusters tr.stale"), 0);
+
+    // The region goes away; once the copies are old, the next refresh fails.
+    west.shutdown().await;
+    clock.advance(timing.live);
+    let page = poll_until("prod-eu's rows marked stale", WITHOUT_WAITING, || async {
+        clock.advance(timing.live);
+        let page = viewer.get("/").await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.exists(&format!("{}.stale", row("prod-eu", "billing")))
+            .then_some(page)
+    })
+    .await;
+    assert!(
+        page.exists(&row("prod-us", "orders")) && page.count("table.clusters tr.stale") == 1,
+        "only the stopped region's rows are stale: {}",
+        page.body
+    );
+    let state = page
+        .texts("table.environments tr[data-env=\"prod-eu\"]")
+        .join(" ");
+    assert!(
+        state.contains("Stale") && state.contains("Region unreachable"),
+        "{state}"
+    );
+    let healthy = page
+        .texts("table.environments tr[data-env=\"prod-us\"]")
+        .join(" ");
+    assert!(healthy.contains("OK"), "{healthy}");
+}
