@@ -25,6 +25,9 @@ pub struct Environment {
     /// The history recorder (the fleet's observer), unless recording is
     /// off; attached by `AppState::new`.
     pub history: Option<Arc<HistoryRecorder>>,
+    /// Every configured environment's (name, region), this one included:
+    /// the header's environment switcher. Set by `AppState::new`.
+    pub peers: Arc<Vec<(String, String)>>,
 }
 
 impl Environment {
@@ -38,6 +41,7 @@ impl Environment {
             fleet,
             tail,
             history: None,
+            peers: Arc::default(),
         }
     }
 
@@ -129,9 +133,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, environments: Vec<Environment>, auth: AuthState) -> Self {
+        let peers: Arc<Vec<(String, String)>> = Arc::new(
+            environments
+                .iter()
+                .map(|e| (e.name.clone(), e.region.clone()))
+                .collect(),
+        );
         let environments = environments
             .into_iter()
-            .map(|env| attach_recorder(env, &settings, &auth.store))
+            .map(|env| Environment {
+                peers: peers.clone(),
+                ..attach_recorder(env, &settings, &auth.store)
+            })
             .collect();
         Self {
             settings: Arc::new(settings),

@@ -19,6 +19,9 @@ pub struct AwsClients {
     budget: Arc<Budget>,
     /// The endpoint URL is a loopback address (see `logs_live`).
     pub(crate) local_endpoint: bool,
+    /// With a role to assume: the per-user sessions actions run with
+    /// (`for_user`, in `assume.rs`).
+    pub(crate) users: Option<Arc<super::assume::UserSessions>>,
 }
 
 impl AwsClients {
@@ -35,6 +38,7 @@ impl AwsClients {
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             budget,
             local_endpoint: super::logs_live::is_local_endpoint(config.endpoint_url()),
+            users: None,
         }
     }
 

@@ -39,13 +39,7 @@ pub fn retries() -> RetryConfig {
 /// Config for talking to a sandbox at `endpoint` (any credentials work
 /// there), every attempt spending `budget`.
 pub async fn sandbox_sdk_config(endpoint: &str, budget: Arc<Budget>) -> SdkConfig {
-    let creds = aws_credential_types::Credentials::new(
-        "AKIDSANDBOX",
-        "sandbox-secret",
-        None,
-        None,
-        "ecsdeck-sandbox",
-    );
+    let creds = sandbox_credentials();
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(SANDBOX_REGION))
         .endpoint_url(endpoint)
@@ -55,6 +49,49 @@ pub async fn sandbox_sdk_config(endpoint: &str, budget: Arc<Budget>) -> SdkConfi
         .http_client(BudgetedClient::new(budget))
         .load()
         .await
+}
+
+/// Where one environment's calls go and as whom (from the environments
+/// file): its region, a profile of the shared AWS files, an endpoint.
+#[derive(Clone, Debug, Default)]
+pub struct EnvTarget {
+    pub region: String,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// The sandbox's fixed credentials instead of the default chain (any
+    /// credentials work there; tests never reach for a real identity).
+    pub fixed_credentials: bool,
+}
+
+/// Config for one environment of the environments file: the default
+/// credential chain (or `profile`'s), its region and endpoint, our timeouts
+/// and retries, every attempt spending `budget`.
+pub async fn env_sdk_config(target: &EnvTarget, budget: Arc<Budget>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(target.region.clone()))
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .http_client(BudgetedClient::new(budget));
+    if let Some(profile) = &target.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &target.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if target.fixed_credentials {
+        loader = loader.credentials_provider(sandbox_credentials());
+    }
+    loader.load().await
+}
+
+fn sandbox_credentials() -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        "AKIDSANDBOX",
+        "sandbox-secret",
+        None,
+        None,
+        "ecsdeck-sandbox",
+    )
 }
 
 /// Config for real AWS: the default credential chain and region, with our

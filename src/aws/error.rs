@@ -78,6 +78,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
+    if let Some(problem) = credentials_problem(&err) {
+        return problem;
+    }
     match &err {
         SdkError::ServiceError(service) => {
             let e = service.err();
@@ -99,4 +102,55 @@ where
             message: "AWS answered with something ecsdeck could not read".to_string(),
         },
     }
+}
+
+/// Credentials that could not be had (expired, a role that cannot be
+/// assumed, an unreachable STS): the SDK reports them as a failure to send,
+/// but people need to hear it is about credentials.
+fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<AwsError> {
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut chain = Some(err);
+    let mut found = false;
+    let mut text = Vec::new();
+    while let Some(e) = chain {
+        found |= e.downcast_ref::<CredentialsError>().is_some();
+        if found {
+            text.push(e.to_string());
+        }
+        chain = e.source();
+    }
+    if !found {
+        return None;
+    }
+    let mut detail = text.join(": ");
+    if detail.len() > 300 {
+        let cut = (0..=300)
+            .rev()
+            .find(|i| detail.is_char_boundary(*i))
+            .unwrap_or(0);
+        detail.truncate(cut);
+        detail.push('…');
+    }
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("dispatch failure")
+        || lower.contains("timed out")
+        || lower.contains("timeout")
+    {
+        return Some(AwsError::Unavailable {
+            code: "ConnectionFailed".to_string(),
+            message:
+                "could not reach the AWS endpoint (STS, to get this environment's credentials)"
+                    .to_string(),
+        });
+    }
+    if lower.contains("expired") {
+        return Some(AwsError::AccessDenied {
+            code: "ExpiredToken".to_string(),
+            message: format!("the AWS credentials have expired ({detail})"),
+        });
+    }
+    Some(AwsError::AccessDenied {
+        code: "CredentialsUnavailable".to_string(),
+        message: format!("could not get AWS credentials for this environment ({detail})"),
+    })
 }

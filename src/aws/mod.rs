@@ -1,6 +1,7 @@
 //! The only code that imports `aws_sdk_*`: client construction, calls, and
 //! conversion of SDK types into `crate::domain` types.
 
+pub mod assume;
 mod autoscaling;
 pub mod budget;
 mod budgeted_client;
@@ -21,6 +22,7 @@ mod logs;
 mod logs_live;
 pub mod quotas;
 
+pub use assume::RoleSpec;
 pub use budget::{Budget, BudgetClock, GroupUsage};
 pub use budgeted_client::BudgetedClient;
 pub use clients::AwsClients;

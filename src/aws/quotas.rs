@@ -80,7 +80,13 @@ const AAS_DESCRIBE: Quota = read("application-autoscaling:describe", 20, 10.0);
 const AAS_REGISTER_SCALABLE_TARGET: Quota =
     write("application-autoscaling:register-scalable-target", 5, 1.0);
 const AAS_OTHER: Quota = read("application-autoscaling:other", 5, 1.0);
-/// Any other service (ELBv2, CloudWatch, STS…) until it gets its own rows.
+// STS: AssumeRole and GetCallerIdentity share a request quota of 600 a
+// second per account and region; ecsdeck assumes once per user per hour
+// and once per environment for its reads, so a small bucket of its own
+// keeps a burst of sign-ins from ever approaching it.
+const STS_ASSUME_ROLE: Quota = read("sts:assume-role", 20, 10.0);
+const STS_OTHER: Quota = read("sts:other", 20, 10.0);
+/// Any other service until it gets its own rows.
 const OTHER: Quota = read("other", 10, 5.0);
 
 /// Every bucket, in the order documented in docs/architecture.md.
@@ -114,6 +120,8 @@ pub const ALL: &[Quota] = &[
     AAS_DESCRIBE,
     AAS_REGISTER_SCALABLE_TARGET,
     AAS_OTHER,
+    STS_ASSUME_ROLE,
+    STS_OTHER,
     OTHER,
 ];
 
@@ -173,6 +181,8 @@ pub fn limits(service: &str, op: &str) -> Quota {
         ) => AAS_DESCRIBE,
         ("application-autoscaling", "RegisterScalableTarget") => AAS_REGISTER_SCALABLE_TARGET,
         ("application-autoscaling", _) => AAS_OTHER,
+        ("sts", "AssumeRole") => STS_ASSUME_ROLE,
+        ("sts", _) => STS_OTHER,
         _ => OTHER,
     }
 }
@@ -193,7 +203,8 @@ mod tests {
         }
         assert_eq!(limits("ecs", "CreateService").group, "ecs:other");
         assert_eq!(limits("ecr", "PutImage").group, "ecr:other");
-        assert_eq!(limits("sts", "GetCallerIdentity").group, "other");
+        assert_eq!(limits("sts", "GetCallerIdentity").group, "sts:other");
+        assert_eq!(limits("s3", "GetObject").group, "other");
         assert!(limits("ecs", "UpdateService").mutation);
         assert!(!limits("ecs", "DescribeServices").mutation);
     }

@@ -1,6 +1,7 @@
 //! One function per command of the command line.
 
 mod demo;
+pub mod environments;
 mod sandbox;
 mod serve;
 mod user;

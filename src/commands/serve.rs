@@ -12,8 +12,42 @@ use crate::state::{AppState, Environment};
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // Sign-in settings and the store first: their mistakes are quick to report.
-    let settings = args.web.settings()?;
+    let mut settings = args.web.settings()?;
+    let specs = match &args.config {
+        Some(path) => Some(crate::config::environments::load(path)?),
+        None => None,
+    };
     let auth = open_auth(&args.web, args.web.auth.to_config()?).await?;
+    let envs = match &specs {
+        Some(specs) => {
+            super::environments::protect(&mut settings, specs);
+            let opts = super::environments::EnvOptions {
+                budget_fraction: args.web.budget().fraction(),
+                tail: args.web.tail.limits(),
+                fixed_credentials: false,
+            };
+            super::environments::build(specs, &opts).await
+        }
+        None => vec![ambient_environment(&args).await?],
+    };
+    if matches!(auth.config.mode, crate::auth::AuthMode::Local)
+        && auth.store.user_list().await?.is_empty()
+    {
+        tracing::warn!(
+            "no users yet: add one with `ecsdeck user add NAME --role admin --password-stdin`"
+        );
+    }
+    let state = AppState::new(settings, envs, auth);
+    state.start_refreshers();
+    let listener = bind(args.web.bind).await?;
+    tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
+    listen(listener, state).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without `--config`: one environment from the ambient AWS settings
+/// (`--region`, `--endpoint-url`, `--environment`).
+async fn ambient_environment(args: &ServeArgs) -> anyhow::Result<Environment> {
     let budget = args.web.budget();
     let sdk = crate::aws::config::load_sdk_config(
         args.region.clone(),
@@ -26,21 +60,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .map(|r| r.to_string())
         .context("no AWS region: pass --region or set AWS_REGION")?;
     let name = args.environment.clone().unwrap_or_else(|| region.clone());
-    let env = Environment::new(name, region, AwsClients::new(&sdk, budget))
-        .with_tail_limits(args.web.tail.limits());
-    if matches!(auth.config.mode, crate::auth::AuthMode::Local)
-        && auth.store.user_list().await?.is_empty()
-    {
-        tracing::warn!(
-            "no users yet: add one with `ecsdeck user add NAME --role admin --password-stdin`"
-        );
-    }
-    let state = AppState::new(settings, vec![env], auth);
-    state.start_refreshers();
-    let listener = bind(args.web.bind).await?;
-    tracing::info!(url = %format!("http://{}", listener.local_addr()?), "ecsdeck is serving");
-    listen(listener, state).await?;
-    Ok(ExitCode::SUCCESS)
+    Ok(
+        Environment::new(name, region, AwsClients::new(&sdk, budget))
+            .with_tail_limits(args.web.tail.limits()),
+    )
 }
 
 /// Opens the state store the flags name and builds the sign-in state, with

@@ -7,11 +7,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod actions;
+pub mod environments;
 mod history;
 mod limits;
+mod serve;
 
 pub use actions::ActionArgs;
 pub use limits::{ServerArgs, TailArgs};
+pub use serve::ServeArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -125,24 +128,6 @@ impl WebArgs {
     pub fn budget(&self) -> std::sync::Arc<crate::aws::Budget> {
         std::sync::Arc::new(crate::aws::Budget::new(f64::from(self.aws_budget) / 100.0))
     }
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    pub web: WebArgs,
-
-    /// AWS region to operate in (default: AWS_REGION / the profile's region).
-    #[arg(long, env = "ECSDECK_REGION")]
-    pub region: Option<String>,
-
-    /// Send AWS calls to this endpoint instead of AWS (also honours AWS_ENDPOINT_URL).
-    #[arg(long, env = "ECSDECK_ENDPOINT_URL")]
-    pub endpoint_url: Option<String>,
-
-    /// Name shown for this account/region in URLs and the header (default: the region).
-    #[arg(long, env = "ECSDECK_ENVIRONMENT")]
-    pub environment: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -18,6 +18,7 @@ pub mod logs;
 pub mod options;
 pub mod rpc_cbor;
 pub mod server;
+pub mod sts;
 pub mod throttle;
 pub mod world;
 

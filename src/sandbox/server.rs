@@ -35,6 +35,10 @@ pub struct Stats {
     /// The User-Agent of the latest call per operation (CloudTrail's
     /// `userAgent`), so tests can see who the caller said it acted for.
     pub user_agents: BTreeMap<String, String>,
+    /// The access key that signed the latest call per operation
+    /// (CloudTrail's `accessKeyId`), so tests can see whose credentials a
+    /// call used (an assumed-role session's, or the base identity's).
+    pub access_keys: BTreeMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -72,6 +76,11 @@ impl SandboxHandle {
     /// Direct access to the simulated world (tests and seeding).
     pub fn world(&self) -> Arc<Mutex<World>> {
         self.shared.world.clone()
+    }
+
+    /// Every AssumeRole this sandbox answered, oldest first.
+    pub fn sts_sessions(&self) -> Vec<crate::sandbox::sts::AssumedSession> {
+        lock(&self.shared.world).sts.sessions()
     }
 
     /// The simulated clock's now, in epoch milliseconds.
@@ -166,6 +175,7 @@ fn router(shared: Shared) -> Router {
         )
         .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/stats/reset", post(reset_stats))
+        .route("/_sandbox/sts/sessions", get(super::sts::wire::sessions))
         .route("/_sandbox/control", get(show_control).post(set_control))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -195,6 +205,7 @@ async fn stats(State(shared): State<Shared>) -> Response {
         "throttled": s.throttled,
         "faulted": s.faulted,
         "user_agents": s.user_agents,
+        "access_keys": s.access_keys,
     }))
     .into_response()
 }
@@ -206,6 +217,11 @@ async fn reset_stats(State(shared): State<Shared>) -> StatusCode {
 
 async fn dispatch(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     if headers.get("x-amz-target").is_none() && super::elb::wire::is_query(&headers) {
+        if let Some(params) = super::sts::wire::decode(&body)
+            && super::sts::wire::is_sts(&params)
+        {
+            return super::sts::wire::dispatch(shared, headers, params).await;
+        }
         return super::elb::wire::dispatch(shared, headers, body).await;
     }
     let target = headers
@@ -304,6 +320,17 @@ pub(crate) async fn admit(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         stats.user_agents.insert(key.clone(), agent.to_string());
+        if let Some(access_key) = super::sts::wire::access_key(headers) {
+            // Bounded like the call counters: one entry per operation.
+            stats
+                .access_keys
+                .insert(key.clone(), access_key.to_string());
+        }
+    }
+    // Credentials the sandbox's STS issued stop working at their expiration.
+    if let Some(key) = super::sts::wire::access_key(headers) {
+        let world = lock(&shared.world);
+        world.sts.check_key(key, world.clock.now_ms())?;
     }
     let cfg = &shared.config;
     let (delay, fault, stall) = {

@@ -8,6 +8,7 @@ use crate::sandbox::ecr::EcrStore;
 use crate::sandbox::ecs::{self, EcsState};
 use crate::sandbox::elb::ElbStore;
 use crate::sandbox::logs::LogStore;
+use crate::sandbox::sts::StsState;
 
 #[derive(Debug)]
 pub struct World {
@@ -21,6 +22,8 @@ pub struct World {
     pub elb: ElbStore,
     /// Application Auto Scaling: scalable targets, policies, activities.
     pub autoscaling: AutoscalingStore,
+    /// STS: the sessions AssumeRole issued.
+    pub sts: StsState,
 }
 
 impl World {
@@ -35,6 +38,7 @@ impl World {
             alarms: AlarmStore::default(),
             elb: ElbStore::new(),
             autoscaling: AutoscalingStore::default(),
+            sts: StsState::default(),
         }
     }
 
@@ -50,6 +54,7 @@ impl World {
             alarms: AlarmStore::default(),
             elb: ElbStore::new(),
             autoscaling: AutoscalingStore::default(),
+            sts: StsState::default(),
         };
         ecs::seed::build(&mut world, &config.fleet, now);
         world

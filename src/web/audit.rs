@@ -24,6 +24,9 @@ const LIMIT: u32 = 500;
 pub struct AuditQuery {
     #[serde(default)]
     pub user: String,
+    /// An environment's name (the select lists the configured ones).
+    #[serde(default)]
+    pub env: String,
     #[serde(default)]
     pub cluster: String,
     #[serde(default)]
@@ -98,7 +101,7 @@ pub async fn show_audit(
         } else {
             Some(user.name.clone())
         },
-        env: None,
+        env: opt(&query.env),
         cluster: opt(&query.cluster),
         target: opt(&query.service),
         action: action.map(|a| a.as_str().to_string()),

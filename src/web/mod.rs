@@ -23,6 +23,7 @@ pub mod login;
 pub mod logs;
 pub mod mask;
 pub mod overview;
+pub mod overview_rows;
 pub mod service;
 pub mod shell;
 pub mod task_definitions;

@@ -1,5 +1,7 @@
 //! The page shell every full page renders into: header, breadcrumb, footer.
 
+use std::sync::Arc;
+
 use crate::auth::CurrentUser;
 use crate::state::{AppState, Environment, VERSION};
 use crate::web::{assets, urls};
@@ -27,18 +29,31 @@ pub struct Shell {
     pub crumbs: Vec<Crumb>,
     /// Which nav entry is current: "clusters", "images", "logs", "audit" or "".
     pub section: &'static str,
+    /// Every environment's (name, region), for the switcher.
+    pub envs: Arc<Vec<(String, String)>>,
+}
+
+/// One entry of the header's environment switcher.
+#[derive(Clone, Debug)]
+pub struct EnvLink {
+    pub name: String,
+    pub region: String,
+    pub href: String,
+    pub current: bool,
 }
 
 impl Shell {
     /// A shell for pages outside any one environment (overview, audit,
     /// sign-in, errors): the header names the first configured environment.
     pub fn new(state: &AppState, user: Option<&CurrentUser>, title: impl Into<String>) -> Self {
-        let (env_name, region) = state
+        let (env_name, region, envs) = state
             .environments
             .first()
-            .map(|e| (e.name.clone(), e.region.clone()))
+            .map(|e| (e.name.clone(), e.region.clone(), e.peers.clone()))
             .unwrap_or_default();
-        Self::build(env_name, region, user, title.into())
+        let mut shell = Self::build(env_name, region, user, title.into());
+        shell.envs = envs;
+        shell
     }
 
     /// A shell for the environment named in the URL.
@@ -47,7 +62,9 @@ impl Shell {
         user: Option<&CurrentUser>,
         title: impl Into<String>,
     ) -> Self {
-        Self::build(env.name.clone(), env.region.clone(), user, title.into())
+        let mut shell = Self::build(env.name.clone(), env.region.clone(), user, title.into());
+        shell.envs = env.peers.clone();
+        shell
     }
 
     fn build(env_name: String, region: String, user: Option<&CurrentUser>, title: String) -> Self {
@@ -61,7 +78,27 @@ impl Shell {
             version: VERSION,
             crumbs: Vec::new(),
             section: "",
+            envs: Arc::default(),
         }
+    }
+
+    /// The switcher's entries (shown with more than one environment):
+    /// the same screen in another environment where one exists for every
+    /// environment (images, logs), otherwise the overview narrowed to it.
+    pub fn env_links(&self) -> Vec<EnvLink> {
+        self.envs
+            .iter()
+            .map(|(name, region)| EnvLink {
+                href: match self.section {
+                    "images" => urls::images(name),
+                    "logs" => urls::logs(name),
+                    _ => urls::overview_filtered(name),
+                },
+                current: *name == self.env_name,
+                name: name.clone(),
+                region: region.clone(),
+            })
+            .collect()
     }
 
     /// Whether the signed-in user may use action forms (operators, admins):

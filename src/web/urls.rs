@@ -95,6 +95,11 @@ pub fn overview() -> String {
     "/".to_string()
 }
 
+/// `/?q=FILTER`: the overview showing only what matches `filter`.
+pub fn overview_filtered(filter: &str) -> String {
+    QueryString::new().add("q", filter).on(overview())
+}
+
 pub fn login() -> String {
     "/login".to_string()
 }

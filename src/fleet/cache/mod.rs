@@ -134,6 +134,10 @@ fn store<V>(slot: &SlotRef<V>, load: &Load<V>, result: Loaded<V>, clock: &Clock)
             if let Some((at, _, _)) = &mut s.value {
                 *at = clock.now_ms();
                 s.failed = Some(e);
+            } else {
+                // No copy yet: readers get this error for a refresh age
+                // instead of each starting another read of a dead region.
+                s.missing = Some((clock.now_ms(), e));
             }
         }
         Err(e) => {

@@ -74,10 +74,28 @@ pub fn response(action: &str, namespace: &str, result: Vec<Node>, request_id: &s
     out
 }
 
-/// The AWS query error document.
+/// The AWS query error document (ELBv2's namespace).
 pub fn error(kind: &str, message: &str, sender: bool, request_id: &str) -> String {
+    error_in(
+        "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
+        kind,
+        message,
+        sender,
+        request_id,
+    )
+}
+
+/// The AWS query error document in `namespace`.
+pub fn error_in(
+    namespace: &str,
+    kind: &str,
+    message: &str,
+    sender: bool,
+    request_id: &str,
+) -> String {
     format!(
-        "<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\"><Error><Type>{}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+        "<ErrorResponse xmlns=\"{}\"><Error><Type>{}</Type><Code>{}</Code><Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+        escape(namespace),
         if sender { "Sender" } else { "Receiver" },
         escape(kind),
         escape(message),

@@ -100,7 +100,7 @@ pub async fn set_capacity(
     if let Some(status) = confirm.hold(fields) {
         return confirm.show(&ctx, status);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let fleet = ctx.env.fleet.clone();
     let change = Change {
         action: Action::Capacity,
@@ -111,6 +111,7 @@ pub async fn set_capacity(
         action_id,
     };
     ctx.run(change, || async move {
+        let aws = aws.clients().await?;
         let done = aws.register_scalable_target(&c, &s, new).await;
         fleet.forget_autoscaling(&c, &s);
         done

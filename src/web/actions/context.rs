@@ -107,6 +107,20 @@ impl FromRequestParts<AppState> for ActionCtx {
     }
 }
 
+/// The environment's clients and the user an action runs as.
+pub struct UserAws {
+    clients: crate::aws::AwsClients,
+    user: String,
+}
+
+impl UserAws {
+    /// The clients with the user's credentials (an AssumeRole the first
+    /// time in an hour, for an environment with `role_arn`).
+    pub async fn clients(self) -> Result<crate::aws::AwsClients, AwsError> {
+        self.clients.for_user(&self.user).await
+    }
+}
+
 /// What one confirmed action changes: what the handler knows and the
 /// context does not.
 pub struct Change {
@@ -146,6 +160,16 @@ impl ActionCtx {
     pub async fn protected(&self) -> Result<bool, AppError> {
         let cluster = self.cluster().await?;
         Ok(is_protected(&self.state.settings, &self.env.name, cluster))
+    }
+
+    /// The clients this user's writes go through: with a role to assume,
+    /// credentials assumed for the user (session and source identity named
+    /// after them), resolved inside the audited call.
+    pub fn aws(&self) -> UserAws {
+        UserAws {
+            clients: self.env.aws.clone(),
+            user: self.user.name.clone(),
+        }
     }
 
     /// Where `action`'s form posts, for the target named in the path.

@@ -159,7 +159,7 @@ pub async fn deploy_image(
     if let Some(status) = confirm.hold(fields) {
         return confirm.show(&ctx, status);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
@@ -180,6 +180,7 @@ pub async fn deploy_image(
         action_id,
     };
     ctx.run_with_after(change, || async move {
+        let aws = aws.clients().await?;
         let new_td = aws.register_with_image(&who, &from, &cname, &img).await?;
         aws.update_service(
             &who,

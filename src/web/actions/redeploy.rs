@@ -41,7 +41,7 @@ pub async fn redeploy_service(
     if let Some(status) = form.hold(&fields) {
         return form.show(&ctx, status);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
@@ -57,6 +57,7 @@ pub async fn redeploy_service(
         action_id,
     };
     ctx.run(change, || async move {
+        let aws = aws.clients().await?;
         aws.update_service(&who, &c, &s, &ServiceUpdate::ForceNewDeployment)
             .await
     })

@@ -126,7 +126,7 @@ pub async fn rollback_service(
     if let Some(status) = confirm.hold(fields) {
         return confirm.show(&ctx, status);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, s, who, arn) = (
         cluster_info.name.clone(),
         current.name.clone(),
@@ -142,6 +142,7 @@ pub async fn rollback_service(
         action_id,
     };
     ctx.run(change, || async move {
+        let aws = aws.clients().await?;
         aws.update_service(&who, &c, &s, &ServiceUpdate::TaskDefinition(arn))
             .await
     })
@@ -182,7 +183,7 @@ pub async fn stop_deployment(
     if let Some(status) = confirm.hold(&fields) {
         return confirm.show(&ctx, status);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (who, arn) = (ctx.user.name.clone(), deployment.clone());
     let change = Change {
         action: Action::StopDeployment,
@@ -196,6 +197,7 @@ pub async fn stop_deployment(
         action_id,
     };
     ctx.run(change, || async move {
+        let aws = aws.clients().await?;
         aws.stop_deployment_with_rollback(&who, &arn).await
     })
     .await

@@ -112,7 +112,7 @@ pub async fn scale_service(
         ));
         return confirm.show(&ctx, StatusCode::BAD_REQUEST);
     }
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, s, who) = (
         cluster_info.name.clone(),
         current.name.clone(),
@@ -127,6 +127,7 @@ pub async fn scale_service(
         action_id,
     };
     ctx.run(change, || async move {
+        let aws = aws.clients().await?;
         let n = i32::try_from(desired).unwrap_or(i32::MAX);
         aws.update_service(&who, &c, &s, &ServiceUpdate::DesiredCount(n))
             .await

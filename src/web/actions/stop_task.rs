@@ -71,7 +71,7 @@ pub async fn stop_task(
     } else {
         format!("{reason} (by {who} via ecsdeck)")
     };
-    let aws = ctx.env.aws.clone();
+    let aws = ctx.aws();
     let (c, t, why) = (cluster_info.name.clone(), task.arn.clone(), reason.clone());
     let change = Change {
         action: Action::StopTask,
@@ -81,9 +81,9 @@ pub async fn stop_task(
         after: format!("task {} stopping", task.id()),
         action_id,
     };
-    ctx.run(
-        change,
-        || async move { aws.stop_task(&who, &c, &t, &why).await },
-    )
+    ctx.run(change, || async move {
+        let aws = aws.clients().await?;
+        aws.stop_task(&who, &c, &t, &why).await
+    })
     .await
 }

@@ -17,12 +17,14 @@
 
 mod app;
 mod backends;
+mod environments;
 mod http;
 mod page;
 mod sandbox;
 
 pub use app::{Session, TestApp};
 pub use backends::*;
+pub use environments::*;
 pub use http::{HttpClient, ServedApp, serve};
 pub use page::{Element, Page};
 pub use sandbox::*;
