@@ -4,6 +4,7 @@
 mod autoscaling;
 pub mod budget;
 mod budgeted_client;
+pub mod call_outcomes;
 mod clients;
 mod cloudwatch;
 mod cloudwatch_alarms;
@@ -19,6 +20,7 @@ mod elb;
 mod error;
 mod logs;
 mod logs_live;
+mod readiness;
 pub mod quotas;
 
 pub use budget::{Budget, BudgetClock, GroupUsage};
@@ -32,3 +34,4 @@ pub use ecs_tasks::{DESCRIBE_TASKS_BATCH, TaskQuery};
 pub use error::{AwsError, classify};
 pub use logs::{EventsQuery, FilterQuery, MAX_EVENTS_PER_CALL};
 pub use logs_live::{LiveTail, LiveUpdate};
+pub use readiness::EnvReadiness;
