@@ -120,8 +120,7 @@ impl HttpConnector for BudgetedConnector {
                 Ok(classified) => classified,
                 Err(_) => (
                     Err(ConnectorError::timeout(
-                        format!("AWS did not answer within {} s", ATTEMPT_TIMEOUT.as_secs())
-                            .into(),
+                        format!("AWS did not answer within {} s", ATTEMPT_TIMEOUT.as_secs()).into(),
                     )),
                     Outcome::Error,
                 ),

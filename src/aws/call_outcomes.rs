@@ -204,7 +204,9 @@ mod tests {
         assert!(!names_throttling(
             br#"{"__type":"ClusterNotFoundException","message":"Cluster not found."}"#
         ));
-        assert!(!names_throttling(br#"{"__type":"NotThrottlingExceptional"}"#));
+        assert!(!names_throttling(
+            br#"{"__type":"NotThrottlingExceptional"}"#
+        ));
     }
 
     #[test]

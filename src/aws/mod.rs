@@ -20,8 +20,8 @@ mod elb;
 mod error;
 mod logs;
 mod logs_live;
-mod readiness;
 pub mod quotas;
+mod readiness;
 
 pub use budget::{Budget, BudgetClock, GroupUsage};
 pub use budgeted_client::BudgetedClient;
