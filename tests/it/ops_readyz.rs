@@ -15,6 +15,7 @@ use ecsdeck::aws::{AwsClients, Budget, BudgetedClient};
 use ecsdeck::sandbox::{SandboxConfig, SandboxHandle};
 use ecsdeck::state::{AppState, Environment};
 
+use crate::both_backends;
 use crate::harness::*;
 
 async fn readyz(app: &TestApp) -> (u16, serde_json::Value) {
@@ -81,10 +82,11 @@ async fn ready_with_a_store_and_a_sandbox_and_probes_are_cached() {
     assert_eq!(total_calls(&stats), 1);
 }
 
-#[tokio::test]
-async fn not_ready_once_the_state_store_is_gone() {
+async fn not_ready_once_the_state_store_is_gone(backend: Backend) {
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 1, 1)).await;
-    let app = TestApp::on(&sb).await;
+    let Some(app) = TestApp::with_auth(&sb, backend, |_| {}).await else {
+        return;
+    };
     assert_eq!(readyz(&app).await.0, 200);
     app.state.store().close().await;
     let (status, body) = readyz(&app).await;
@@ -96,6 +98,8 @@ async fn not_ready_once_the_state_store_is_gone() {
     // Liveness is another matter: the process still answers.
     assert_eq!(app.get("/healthz").await.status, 200);
 }
+
+both_backends!(not_ready_once_the_state_store_is_gone);
 
 #[tokio::test]
 async fn a_dead_endpoint_is_reported_for_its_environment() {
