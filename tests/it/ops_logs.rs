@@ -1,13 +1,14 @@
 //! ecsdeck's own logs: one JSON line per request with request id, user,
 //! route template, method, status and latency — and never the password,
-//! the session cookie, the CSRF token or a query string, through a sign-in,
-//! a page view and an action.
+//! the session cookie, the CSRF token, a query string or a masked value,
+//! through a sign-in, page views and an action.
 
 use ecsdeck::sandbox::SandboxConfig;
 
 use crate::harness::*;
 
 const PASSWORD: &str = "Pw-only-in-this-test-7731";
+const MASKED: &str = "masked-value-zz81";
 
 // Single-threaded runtime: the capture is per thread, and every task of
 // the app runs on this one.
@@ -51,6 +52,29 @@ async fn one_json_line_per_request_and_no_secrets() {
         )
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
+    // A task definition with a secret-looking value: masked on the page,
+    // and nowhere in the log either.
+    let aws = sdk(&sb).await;
+    let container = aws_sdk_ecs::types::ContainerDefinition::builder()
+        .name("app")
+        .image("nginx:1")
+        .essential(true)
+        .environment(
+            aws_sdk_ecs::types::KeyValuePair::builder()
+                .name("DB_PASSWORD")
+                .value(MASKED)
+                .build(),
+        )
+        .build();
+    aws.ecs
+        .register_task_definition()
+        .family("logged")
+        .container_definitions(container)
+        .send()
+        .await
+        .unwrap();
+    let td = s.ok("/sandbox/task-definitions/logged/1").await;
+    assert!(td.body.contains("DB_PASSWORD") && !td.body.contains(MASKED));
 
     let text = logs.text();
     let lines: Vec<serde_json::Value> = text
@@ -61,8 +85,8 @@ async fn one_json_line_per_request_and_no_secrets() {
         .iter()
         .filter(|l| l["target"] == "ecsdeck::request")
         .collect();
-    // GET /login, POST /login, the page, the action.
-    assert_eq!(requests.len(), 4, "{text}");
+    // GET /login, POST /login, the page, the action, the task definition.
+    assert_eq!(requests.len(), 5, "{text}");
     let page_line = requests[2];
     assert_eq!(page_line["level"], "INFO");
     assert_eq!(page_line["message"], "request");
@@ -88,7 +112,8 @@ async fn one_json_line_per_request_and_no_secrets() {
     );
 
     // Nothing secret anywhere in the log, at any of these levels.
-    for secret in [PASSWORD, cookie.as_str(), s.csrf.as_str(), "token-in-query"] {
+    let secrets = [PASSWORD, &cookie, &s.csrf, "token-in-query", MASKED];
+    for secret in secrets {
         assert!(!text.contains(secret), "{secret} leaked into the log");
     }
 }
