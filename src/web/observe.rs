@@ -70,3 +70,15 @@ fn loggable(name: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn user_names_stay_on_one_line_and_bounded() {
+        assert_eq!(loggable("alice@example.com"), "alice@example.com");
+        assert_eq!(loggable("eve\n{\"forged\":1}"), "eve\\n{\"forged\":1}");
+        assert_eq!(loggable(&"x".repeat(1000)).len(), 128);
+    }
+}
