@@ -131,17 +131,20 @@ mod tests {
     fn labels_are_bounded_and_every_family_is_described() {
         let m = Metrics::default();
         let odd = Method::from_bytes(b"BREW").unwrap_or(Method::GET);
-        m.http_request("/{env}/images", &odd, 200, Duration::from_millis(30));
+        m.http_request("/audit", &odd, 200, Duration::from_millis(30));
         m.action("scale", "ok");
         let text = m.render(&[]);
         assert!(text.contains(
-            "ecsdeck_http_requests_total{route=\"/{env}/images\",method=\"other\",status=\"200\"} 1"
+            "ecsdeck_http_requests_total{route=\"/audit\",method=\"other\",status=\"200\"} 1"
         ));
-        assert!(text.contains(
-            "ecsdeck_http_request_duration_seconds_bucket{le=\"0.05\",route=\"/{env}/images\"} 1"
-        ) || text.contains(
-            "ecsdeck_http_request_duration_seconds_bucket{route=\"/{env}/images\",le=\"0.05\"} 1"
-        ), "{text}");
+        assert!(
+            text.contains(
+                "ecsdeck_http_request_duration_seconds_bucket{le=\"0.05\",route=\"/audit\"} 1"
+            ) || text.contains(
+                "ecsdeck_http_request_duration_seconds_bucket{route=\"/audit\",le=\"0.05\"} 1"
+            ),
+            "{text}"
+        );
         assert!(text.contains("ecsdeck_actions_total{kind=\"scale\",result=\"ok\"} 1"));
         assert!(text.contains("# TYPE ecsdeck_actions_total counter"));
         assert!(text.contains("# TYPE ecsdeck_http_request_duration_seconds histogram"));
