@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod fleet;
 pub mod glob;
+pub mod metrics;
 pub mod recorder;
 mod routes;
 pub mod sandbox;

@@ -24,7 +24,7 @@ use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
     actions, assets, audit, charts, cluster, error_page, headers, health, images, login, logs,
-    overview, service, task_definitions, tasks, timeline, users,
+    observe, ops, overview, service, task_definitions, tasks, timeline, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -85,6 +85,8 @@ pub fn route_table() -> Vec<RouteSpec> {
     const GET_POST: &[&str] = &["GET", "POST"];
     vec![
         row("/healthz", GET, Public, get(health::healthz)),
+        row("/readyz", GET, Public, get(ops::readyz)),
+        row("/metrics", GET, Public, get(ops::metrics)),
         row("/static/{*path}", GET, Public, get(assets::serve_asset)),
         row("/", GET, Viewer, get(overview::show_overview)),
         row(
@@ -271,6 +273,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(from_fn(headers::valid_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(from_fn_with_state(state.clone(), observe::observe_request))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(from_fn_with_state(
                     headers::content_security_policy(&state.auth.config.mode),

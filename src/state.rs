@@ -106,6 +106,9 @@ pub struct Settings {
     /// How long the history of stopped tasks, events and deployments is
     /// kept (`--history-retention-days`); None records nothing.
     pub history_retention: Option<Retention>,
+    /// `/metrics` answers only requests bearing this token
+    /// (`--metrics-token`); open to anyone when None.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -117,6 +120,7 @@ impl Default for Settings {
             log_groups: Vec::new(),
             server: crate::server::ServerLimits::default(),
             history_retention: Some(Retention::default()),
+            metrics_token: None,
         }
     }
 }
@@ -129,6 +133,8 @@ pub struct AppState {
     pub auth: AuthState,
     /// Triggered when the server stops: live tails end.
     pub shutdown: Shutdown,
+    /// This app's counters for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -151,6 +157,7 @@ impl AppState {
             environments: Arc::new(environments),
             auth,
             shutdown: Shutdown::default(),
+            metrics: Arc::default(),
         }
     }
 

@@ -68,6 +68,9 @@ struct Refusal {
 /// 403, and for a signed-in user's refused action an audit record `denied`
 /// (at most `DeniedAuditLimits::per_user` a window, fields clipped).
 async fn deny(state: &AppState, a: &Refusal, why: &str, message: String) -> Response {
+    if let Some(action) = a.action {
+        state.metrics.action(action.as_str(), "denied");
+    }
     if let Some(u) = &a.user
         && let Some(action) = a.action
     {

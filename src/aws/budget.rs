@@ -20,6 +20,7 @@ use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota as GovernorQuota, RateLimiter};
 
+use super::call_outcomes::CallOutcomes;
 use super::quotas::{self, Quota};
 
 /// ecsdeck's default share of each AWS limit: half, leaving the other half
@@ -92,6 +93,8 @@ pub struct Budget {
     fraction: f64,
     clock: BudgetClock,
     buckets: Vec<Bucket>,
+    /// What AWS answered each attempt sent (`/metrics`).
+    outcomes: CallOutcomes,
 }
 
 impl Budget {
@@ -123,6 +126,7 @@ impl Budget {
             fraction,
             clock,
             buckets,
+            outcomes: CallOutcomes::default(),
         }
     }
 
@@ -137,12 +141,18 @@ impl Budget {
             fraction: 1.0,
             clock: BudgetClock::real(),
             buckets,
+            outcomes: CallOutcomes::default(),
         }
     }
 
     /// The share of AWS's limits this budget allows.
     pub fn fraction(&self) -> f64 {
         self.fraction
+    }
+
+    /// What AWS answered the attempts sent through this budget.
+    pub fn outcomes(&self) -> &CallOutcomes {
+        &self.outcomes
     }
 
     /// Waits until `service:op`'s bucket has a token and takes it.

@@ -29,6 +29,7 @@ use aws_smithy_runtime_api::client::runtime_components::{
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::budget::Budget;
+use super::call_outcomes::{self, Outcome};
 use super::quotas;
 
 /// An `HttpClient` that spends `budget` and sends through `inner`.
@@ -100,6 +101,7 @@ impl HttpConnector for BudgetedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let (service, op) = operation(&request);
         let group = quotas::limits(service, op).group;
+        let (service, op) = (service.to_string(), op.to_string());
         let budget = self.budget.clone();
         let inner = self.inner.clone();
         HttpConnectorFuture::new(async move {
@@ -113,12 +115,18 @@ impl HttpConnector for BudgetedConnector {
                         .into(),
                 ));
             }
-            match tokio::time::timeout(ATTEMPT_TIMEOUT, inner.call(request)).await {
-                Ok(answer) => answer,
-                Err(_) => Err(ConnectorError::timeout(
-                    format!("AWS did not answer within {} s", ATTEMPT_TIMEOUT.as_secs()).into(),
-                )),
-            }
+            let attempt = async { call_outcomes::classify(inner.call(request).await).await };
+            let (answer, outcome) = match tokio::time::timeout(ATTEMPT_TIMEOUT, attempt).await {
+                Ok(classified) => classified,
+                Err(_) => (
+                    Err(ConnectorError::timeout(
+                        format!("AWS did not answer within {} s", ATTEMPT_TIMEOUT.as_secs()).into(),
+                    )),
+                    Outcome::Error,
+                ),
+            };
+            budget.outcomes().record(&service, &op, outcome);
+            answer
         })
     }
 }

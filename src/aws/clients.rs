@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
+use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::budget::Budget;
+use super::readiness::ReadinessCache;
 
 /// ECS, ECR, CloudWatch Logs, CloudWatch, ELBv2 and Application Auto Scaling clients for one account and region.
 /// Cloning is cheap (the SDK clients are reference-counted).
@@ -17,6 +19,9 @@ pub struct AwsClients {
     pub(crate) elb: aws_sdk_elasticloadbalancingv2::Client,
     pub(crate) autoscaling: aws_sdk_applicationautoscaling::Client,
     budget: Arc<Budget>,
+    /// The config's credentials, resolved by `readiness` (`/readyz`).
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    pub(crate) readiness: Arc<ReadinessCache>,
     /// The endpoint URL is a loopback address (see `logs_live`).
     pub(crate) local_endpoint: bool,
     /// With a role to assume: the per-user sessions actions run with
@@ -37,6 +42,8 @@ impl AwsClients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             budget,
+            credentials: config.credentials_provider(),
+            readiness: Arc::default(),
             local_endpoint: super::logs_live::is_local_endpoint(config.endpoint_url()),
             users: None,
         }

@@ -47,6 +47,11 @@ pub struct ServerArgs {
     /// Connections open at once; more wait until one closes.
     #[arg(long, env = "ECSDECK_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+
+    /// `/metrics` answers only requests with `Authorization: Bearer TOKEN`
+    /// (401 otherwise); without it, anyone who reaches the port may scrape.
+    #[arg(long, env = "ECSDECK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl ServerArgs {

@@ -120,6 +120,7 @@ impl WebArgs {
             server: self.server.limits()?,
             log_groups: self.log_groups.clone(),
             history_retention: self.history.retention(),
+            metrics_token: self.server.metrics_token.clone().filter(|t| !t.is_empty()),
             ..self.actions.settings()
         })
     }

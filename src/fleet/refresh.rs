@@ -71,6 +71,26 @@ impl Fleet {
         Duration::from_secs_f64(secs).max(t.min_rotation)
     }
 
+    /// The refresher's lag: how old the oldest copy someone looked at
+    /// within `watched_within` is (zero when nobody looks at anything).
+    /// The refresher renews such copies once older than `watched_age`, so
+    /// far past that it is falling behind (or AWS is failing).
+    pub fn refresh_lag(&self) -> Duration {
+        let within = self.refresh_timing().watched_within;
+        [
+            self.clusters.oldest_watched(within),
+            self.cluster_data.oldest_watched(within),
+            self.services.oldest_watched(within),
+            self.instances.oldest_watched(within),
+            self.tasks.oldest_watched(within),
+            self.targets.oldest_watched(within),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or_default()
+    }
+
     /// One round of the refresher: starts background refreshes (they run
     /// on their own tasks) and returns how many.
     pub fn refresh_round(&self) -> Round {

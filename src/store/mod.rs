@@ -179,6 +179,12 @@ impl Store {
         &self.pool
     }
 
+    /// One trivial query: whether the store answers (`/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool (waits for connections to return).
     pub async fn close(&self) {
         self.pool.close().await;

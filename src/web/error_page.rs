@@ -85,6 +85,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     }
     out.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Who asked, for the request log line (`web::observe`).
+    if let Some(u) = user {
+        out.extensions_mut().insert(u);
+    }
     // Cookies the refusal set (an expired ALB session clears the ALB's).
     for cookie in resp.headers().get_all(header::SET_COOKIE) {
         out.headers_mut().append(header::SET_COOKIE, cookie.clone());

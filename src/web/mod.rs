@@ -22,6 +22,8 @@ pub mod live;
 pub mod login;
 pub mod logs;
 pub mod mask;
+pub mod observe;
+pub mod ops;
 pub mod overview;
 pub mod overview_rows;
 pub mod service;

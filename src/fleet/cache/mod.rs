@@ -314,6 +314,22 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         }
     }
 
+    /// How long ago the oldest copy read within `within` was stored (or
+    /// last retried); None when nobody read any.
+    pub fn oldest_watched(&self, within: Duration) -> Option<Duration> {
+        let now = self.clock.now_ms();
+        self.slots
+            .iter()
+            .filter_map(|(_, slot)| {
+                let s = lock(&slot);
+                let (at, _, _) = s.value.as_ref()?;
+                let watched = now.saturating_sub(s.read_at) < millis(within);
+                watched.then(|| now.saturating_sub(*at).max(0))
+            })
+            .max()
+            .map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
+    }
+
     /// Starts background refreshes for one round of the refresher: every
     /// watched key older than `watched_age`, then up to `rotation_max`
     /// unwatched ones older than `rotation_age`, oldest first. Returns how

@@ -140,6 +140,11 @@ impl TailHub {
         self.live.source(group)
     }
 
+    /// Streams with a running feed (a Live Tail subscription or a poller).
+    pub fn pollers(&self) -> usize {
+        lock(&self.channels).len()
+    }
+
     /// Live Tail sessions held right now.
     pub fn live_sessions(&self) -> usize {
         self.live.count()

@@ -249,6 +249,8 @@ impl ActionCtx {
         let id = match store.audit_begin(&record).await {
             Ok(id) => id,
             Err(StoreError::Duplicate(_)) => {
+                let kind = change.action.as_str();
+                self.state.metrics.action(kind, "duplicate");
                 let done = self.done(
                     false,
                     "Already submitted",
@@ -261,6 +263,8 @@ impl ActionCtx {
             Err(e) => return Err(e.into()),
         };
         let outcome = call().await;
+        let result = if outcome.is_ok() { "ok" } else { "error" };
+        self.state.metrics.action(change.action.as_str(), result);
         if let Ok(Some(after)) = &outcome {
             change.after = after.clone();
         }

@@ -12,13 +12,15 @@
 //!   [`serve`] for browsers.
 //! - `both_backends!(test_fn)`: runs `async fn test_fn(backend: Backend)`
 //!   on SQLite and on PostgreSQL.
-//! - `TEST_LOG=debug cargo test …` shows the app's tracing output.
+//! - `TEST_LOG=debug cargo test …` shows the app's tracing output (JSON
+//!   lines, as `--log-format json`); [`LogCapture`] collects a test's own.
 #![allow(dead_code, unused_imports)] // each test module uses a different subset
 
 mod app;
 mod backends;
 mod environments;
 mod http;
+mod logs;
 mod page;
 mod sandbox;
 
@@ -26,21 +28,6 @@ pub use app::{Session, TestApp};
 pub use backends::*;
 pub use environments::*;
 pub use http::{HttpClient, ServedApp, serve};
+pub use logs::{LogCapture, init_tracing};
 pub use page::{Element, Page};
 pub use sandbox::*;
-
-/// With `TEST_LOG` set (an env filter, e.g. `debug` or
-/// `ecsdeck=trace`), installs a tracing subscriber writing through the test
-/// harness's capture, once per test binary; silent otherwise.
-pub fn init_tracing() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let Ok(filter) = std::env::var("TEST_LOG") else {
-            return;
-        };
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_test_writer()
-            .try_init();
-    });
-}
