@@ -14,6 +14,7 @@ pub mod error;
 pub mod fleet;
 pub mod glob;
 pub mod recorder;
+pub mod replica;
 mod routes;
 pub mod sandbox;
 pub mod server;

@@ -7,7 +7,8 @@ use crate::aws::AwsClients;
 use crate::fleet::logs::{TailHub, TailLimits, TailTiming};
 use crate::fleet::{CacheTiming, Fleet};
 use crate::recorder::{HistoryRecorder, Retention};
-use crate::store::Store;
+use crate::replica::{ElectionTiming, Leadership, StoreModel};
+use crate::store::{Backend, Store};
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -48,8 +49,17 @@ impl Environment {
         if let Some(observer) = self.fleet.observer() {
             fleet.observe(observer);
         }
+        if let Some(shared) = self.fleet.shared_model() {
+            fleet.share(shared);
+        }
         self.fleet = Arc::new(fleet);
         self
+    }
+
+    /// Whether this replica leads the environment: runs its refresher
+    /// against AWS and prunes its history (always, without replicas).
+    pub fn is_leader(&self) -> bool {
+        self.fleet.is_leader()
     }
 
     /// The same environment with other caps on live tails.
@@ -102,6 +112,8 @@ pub struct Settings {
     /// How long the history of stopped tasks, events and deployments is
     /// kept (`--history-retention-days`); None records nothing.
     pub history_retention: Option<Retention>,
+    /// How replicas on one PostgreSQL elect each environment's leader.
+    pub election: ElectionTiming,
 }
 
 impl Default for Settings {
@@ -113,6 +125,7 @@ impl Default for Settings {
             log_groups: Vec::new(),
             server: crate::server::ServerLimits::default(),
             history_retention: Some(Retention::default()),
+            election: ElectionTiming::default(),
         }
     }
 }
@@ -129,15 +142,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, environments: Vec<Environment>, auth: AuthState) -> Self {
+        let shutdown = Shutdown::default();
         let environments = environments
             .into_iter()
             .map(|env| attach_recorder(env, &settings, &auth.store))
+            .map(|env| attach_replica(env, &settings, &auth.store, &shutdown))
             .collect();
         Self {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
             auth,
-            shutdown: Shutdown::default(),
+            shutdown,
         }
     }
 
@@ -177,5 +192,32 @@ fn attach_recorder(mut env: Environment, settings: &Settings, store: &Store) -> 
     );
     env.fleet.observe(recorder.clone());
     env.history = Some(recorder);
+    env
+}
+
+/// On PostgreSQL, starts `env`'s leader election and shares its fleet's
+/// reads with the other replicas (`crate::replica`); the history is pruned
+/// by the leader only. On SQLite the one process always leads.
+fn attach_replica(
+    env: Environment,
+    settings: &Settings,
+    store: &Store,
+    shutdown: &Shutdown,
+) -> Environment {
+    if store.backend() != Backend::Postgres
+        || env.fleet.shared_model().is_some()
+        || tokio::runtime::Handle::try_current().is_err()
+    {
+        return env;
+    }
+    let stopping = shutdown.clone();
+    let leadership = Leadership::start(store.clone(), &env.name, settings.election, async move {
+        stopping.started().await;
+    });
+    let model = StoreModel::start(store.clone(), leadership.clone());
+    env.fleet.share(model);
+    if let Some(recorder) = &env.history {
+        recorder.prune_only_when(Arc::new(move || leadership.is_leader()));
+    }
     env
 }
