@@ -55,6 +55,7 @@ mod logs_scale;
 mod logs_tail;
 mod logs_tail_end;
 mod logs_viewer;
+mod replicas;
 mod sandbox_cloudwatch;
 mod sandbox_ecr_images;
 mod sandbox_ecs_create;
