@@ -295,6 +295,59 @@ async fn a_leader_whose_session_dies_steps_down_and_a_follower_takes_over() {
     .await;
 }
 
+#[tokio::test]
+async fn an_action_on_a_follower_shows_at_once_and_is_shared() {
+    let Some(store) = postgres_store().await else {
+        return;
+    };
+    let sb = start_sandbox(SandboxConfig::one_cluster("apps", 2, 2).with_speed(FROZEN)).await;
+    let retry = Duration::from_millis(100);
+    let clock = Clock::manual();
+    let leader = replica(&sb, store.clone(), &clock, retry).await;
+    wait_leader(&leader).await;
+    let follower = replica(&sb, store.clone(), &clock, retry).await;
+    fleet(&leader).overview().await.unwrap();
+    fleet(&leader).flush_shared().await;
+
+    let desired = |p: &Page| p.texts("tr[data-service=\"svc-00000\"] td.num")[0].clone();
+    let op = TestApp::new(follower.clone()).session("operator").await;
+    assert_eq!(desired(&op.ok("/sandbox/clusters/apps").await), "2");
+
+    reset_stats(&sb).await;
+    let scale = "/sandbox/clusters/apps/services/svc-00000/scale";
+    let fields = [
+        ("desired_count", "4"),
+        ("action_id", "r-1"),
+        ("confirmed", "1"),
+    ];
+    assert_eq!(op.post_form(scale, &fields).await.status, 303);
+    assert_eq!(calls(&sandbox_stats(&sb).await, "ecs:UpdateService"), 1);
+    // The follower's own action: its next page reads AWS rather than the
+    // leader's copy from before it.
+    assert_eq!(desired(&op.ok("/sandbox/clusters/apps").await), "4");
+    assert!(calls(&sandbox_stats(&sb).await, "ecs:DescribeServices") >= 1);
+
+    // What it read is shared: another replica shows it without AWS.
+    let f = fleet(&follower);
+    poll_until(
+        "the sparklines are read",
+        Duration::from_secs(30),
+        || async {
+            f.cluster_metrics("apps", vec!["svc-00000".into(), "svc-00001".into()])
+                .ok()
+                .flatten()
+        },
+    )
+    .await;
+    f.flush_shared().await;
+    let third = replica(&sb, store.clone(), &clock, retry).await;
+    reset_stats(&sb).await;
+    let viewer = TestApp::new(third.clone()).session("viewer").await;
+    assert_eq!(desired(&viewer.ok("/sandbox/clusters/apps").await), "4");
+    let stats = sandbox_stats(&sb).await;
+    assert_eq!(total_calls(&stats), 0, "{stats}");
+}
+
 /// A plain pool on the store's database (for what the test does behind
 /// ecsdeck's back).
 async fn any_pool(store: &Store) -> sqlx::AnyPool {
