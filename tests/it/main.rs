@@ -56,6 +56,8 @@ mod logs_tail;
 mod logs_tail_end;
 mod logs_viewer;
 mod replicas;
+mod replicas_handover;
+mod replicas_store;
 mod sandbox_cloudwatch;
 mod sandbox_ecr_images;
 mod sandbox_ecs_create;

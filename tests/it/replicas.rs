@@ -7,7 +7,7 @@
 //! without `ECSDECK_TEST_DATABASE_URL`, like the store's.)
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ecsdeck::auth::Clock;
 use ecsdeck::domain::Timestamp;
@@ -20,8 +20,8 @@ use ecsdeck::store::Store;
 use crate::harness::*;
 
 /// Time nearly frozen: the sandbox does not move between the scenarios.
-const FROZEN: f64 = 0.0001;
-const CLUSTER: &str = "data-pipeline";
+pub(crate) const FROZEN: f64 = 0.0001;
+pub(crate) const CLUSTER: &str = "data-pipeline";
 const CLUSTER_PAGE: &str = "/sandbox/clusters/data-pipeline";
 /// Refresh rounds each scenario drives.
 const ROUNDS: usize = 4;
@@ -31,7 +31,12 @@ const STEP: Duration = Duration::from_secs(5);
 
 /// One replica of the dashboard on `sb` and `store` (PostgreSQL), its
 /// fleet on `clock`, electing every `retry`, recording history.
-async fn replica(sb: &SandboxHandle, store: Store, clock: &Clock, retry: Duration) -> AppState {
+pub(crate) async fn replica(
+    sb: &SandboxHandle,
+    store: Store,
+    clock: &Clock,
+    retry: Duration,
+) -> AppState {
     if store.user_list().await.unwrap().is_empty() {
         add_test_users(&store).await;
     }
@@ -61,11 +66,11 @@ async fn replica(sb: &SandboxHandle, store: Store, clock: &Clock, retry: Duratio
     with_cache_timing(AppState::new(settings, vec![env], auth), timing)
 }
 
-fn fleet(state: &AppState) -> &Arc<ecsdeck::fleet::Fleet> {
+pub(crate) fn fleet(state: &AppState) -> &Arc<ecsdeck::fleet::Fleet> {
     &state.environments[0].fleet
 }
 
-async fn wait_leader(state: &AppState) {
+pub(crate) async fn wait_leader(state: &AppState) {
     poll_until("the replica leads", Duration::from_secs(30), || async {
         state.environments[0].is_leader().then_some(())
     })
@@ -155,7 +160,7 @@ async fn drive(
     (sandbox_stats(sb).await["calls"].clone(), started)
 }
 
-async fn postgres_store() -> Option<Store> {
+pub(crate) async fn postgres_store() -> Option<Store> {
     test_store(Backend::Postgres).await
 }
 
@@ -165,7 +170,7 @@ async fn two_replicas_make_the_aws_calls_of_one() {
         return;
     };
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let retry = Duration::from_millis(100);
+    let retry = Duration::from_secs(1);
 
     reset_stats(&sb).await;
     let clock = Clock::manual();
@@ -208,100 +213,12 @@ async fn two_replicas_make_the_aws_calls_of_one() {
 }
 
 #[tokio::test]
-async fn a_follower_takes_over_when_the_leader_stops() {
-    let Some(store) = postgres_store().await else {
-        return;
-    };
-    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let retry = Duration::from_millis(500);
-    let clock = Clock::manual();
-    let leader = replica(&sb, store.clone(), &clock, retry).await;
-    wait_leader(&leader).await;
-    let follower = replica(&sb, store.clone(), &clock, retry).await;
-    fleet(&leader).overview().await.unwrap();
-    fleet(&leader).flush_shared().await;
-
-    // The follower's refresher runs but calls nothing; its page is the
-    // leader's copy.
-    follower.start_refreshers();
-    reset_stats(&sb).await;
-    let viewer = TestApp::new(follower.clone()).session("viewer").await;
-    let page = viewer.ok("/").await;
-    assert!(page.exists(&format!("tr[data-cluster=\"{CLUSTER}\"]")));
-    assert_eq!(
-        total_calls(&sandbox_stats(&sb).await),
-        0,
-        "served from the leader's copy"
-    );
-    assert!(!follower.environments[0].is_leader());
-
-    // SIGTERM: the server triggers the shutdown; the leader steps down
-    // and unlocks.
-    leader.shutdown.trigger();
-    let stopped = Instant::now();
-    wait_leader(&follower).await;
-    let took = stopped.elapsed();
-    let bound = leader.settings.election.handover();
-    assert!(took <= bound, "took over in {took:?}, bound {bound:?}");
-    assert!(
-        !leader.environments[0].is_leader(),
-        "the old leader stepped down"
-    );
-    assert!(ElectionTiming::default().handover() <= Duration::from_secs(30));
-
-    // The new leader's refresher reads AWS.
-    poll_until(
-        "the new leader reads AWS",
-        Duration::from_secs(30),
-        || async {
-            let stats = sandbox_stats(&sb).await;
-            (calls(&stats, "ecs:ListClusters") >= 1 && calls(&stats, "ecs:DescribeServices") >= 1)
-                .then_some(())
-        },
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn a_leader_whose_session_dies_steps_down_and_a_follower_takes_over() {
-    let Some(store) = postgres_store().await else {
-        return;
-    };
-    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let retry = Duration::from_millis(500);
-    let clock = Clock::manual();
-    let leader = replica(&sb, store.clone(), &clock, retry).await;
-    wait_leader(&leader).await;
-    let follower = replica(&sb, store.clone(), &clock, retry).await;
-
-    // As if the leader's process died: PostgreSQL ends its session.
-    let killed = Instant::now();
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_locks \
-         WHERE locktype = 'advisory' AND granted AND database = \
-         (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    .fetch_one(&any_pool(&store).await)
-    .await
-    .unwrap();
-    assert_eq!(n, 1, "one session holds the environment's lock");
-    wait_leader(&follower).await;
-    let took = killed.elapsed();
-    let bound = leader.settings.election.handover();
-    assert!(took <= bound, "took over in {took:?}, bound {bound:?}");
-    poll_until("the old leader steps down", bound, || async {
-        (!leader.environments[0].is_leader()).then_some(())
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn an_action_on_a_follower_shows_at_once_and_is_shared() {
     let Some(store) = postgres_store().await else {
         return;
     };
     let sb = start_sandbox(SandboxConfig::one_cluster("apps", 2, 2).with_speed(FROZEN)).await;
-    let retry = Duration::from_millis(100);
+    let retry = Duration::from_secs(1);
     let clock = Clock::manual();
     let leader = replica(&sb, store.clone(), &clock, retry).await;
     wait_leader(&leader).await;
@@ -346,20 +263,6 @@ async fn an_action_on_a_follower_shows_at_once_and_is_shared() {
     assert_eq!(desired(&viewer.ok("/sandbox/clusters/apps").await), "4");
     let stats = sandbox_stats(&sb).await;
     assert_eq!(total_calls(&stats), 0, "{stats}");
-}
-
-/// A plain pool on the store's database (for what the test does behind
-/// ecsdeck's back).
-async fn any_pool(store: &Store) -> sqlx::AnyPool {
-    let name = store.current_database().await.unwrap();
-    let base = std::env::var("ECSDECK_TEST_DATABASE_URL").unwrap();
-    let mut url = url::Url::parse(&base).unwrap();
-    url.set_path(&format!("/{name}"));
-    sqlx::any::AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(url.as_str())
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
