@@ -84,3 +84,22 @@ impl LockSession {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::lock_key;
+
+    #[test]
+    fn lock_keys_are_stable_and_differ_per_name() {
+        // FNV-1a of the empty string: the same on every build and host.
+        assert_eq!(lock_key(""), 0xcbf2_9ce4_8422_2325_u64 as i64);
+        assert_eq!(
+            lock_key("ecsdeck/leader/prod"),
+            lock_key("ecsdeck/leader/prod")
+        );
+        assert_ne!(
+            lock_key("ecsdeck/leader/prod"),
+            lock_key("ecsdeck/leader/stage")
+        );
+    }
+}

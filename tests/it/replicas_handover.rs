@@ -119,3 +119,32 @@ async fn any_pool(store: &Store) -> sqlx::AnyPool {
         .await
         .unwrap()
 }
+
+/// A hung leader stops pinging its session: the server ends the session
+/// after its `idle_session_timeout` and the lock is free for another;
+/// the hung one finds its session gone when it wakes.
+#[tokio::test]
+async fn the_server_ends_a_hung_leaders_session() {
+    let Some(store) = postgres_store().await else {
+        return;
+    };
+    let key = ecsdeck::store::lock_key("ecsdeck/leader/hung");
+    let idle = Duration::from_secs(1);
+    let mut hung = store.lock_session(idle).await.unwrap();
+    assert!(hung.try_lock(key).await.unwrap());
+    let mut other = store.lock_session(Duration::from_secs(60)).await.unwrap();
+    assert!(!other.try_lock(key).await.unwrap(), "held by the hung one");
+    let started = Instant::now();
+    loop {
+        if other.try_lock(key).await.unwrap() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server never ended the idle session"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(started.elapsed() >= idle / 2, "freed by the idle timeout");
+    assert!(hung.ping().await.is_err(), "the hung session is gone");
+}
