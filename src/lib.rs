@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod glob;
 pub mod metrics;
 pub mod recorder;
+pub mod replica;
 mod routes;
 pub mod sandbox;
 pub mod server;

@@ -7,7 +7,8 @@ use crate::aws::AwsClients;
 use crate::fleet::logs::{TailHub, TailLimits, TailTiming};
 use crate::fleet::{CacheTiming, Fleet};
 use crate::recorder::{HistoryRecorder, Retention};
-use crate::store::Store;
+use crate::replica::{ElectionTiming, Leadership, StoreModel};
+use crate::store::{Backend, Store};
 
 /// Product version shown in the footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -52,8 +53,17 @@ impl Environment {
         if let Some(observer) = self.fleet.observer() {
             fleet.observe(observer);
         }
+        if let Some(shared) = self.fleet.shared_model() {
+            fleet.share(shared);
+        }
         self.fleet = Arc::new(fleet);
         self
+    }
+
+    /// Whether this replica leads the environment: runs its refresher
+    /// against AWS and prunes its history (always, without replicas).
+    pub fn is_leader(&self) -> bool {
+        self.fleet.is_leader()
     }
 
     /// The same environment with other caps on live tails.
@@ -109,6 +119,8 @@ pub struct Settings {
     /// `/metrics` answers only requests bearing this token
     /// (`--metrics-token`); open to anyone when None.
     pub metrics_token: Option<String>,
+    /// How replicas on one PostgreSQL elect each environment's leader.
+    pub election: ElectionTiming,
 }
 
 impl Default for Settings {
@@ -121,6 +133,7 @@ impl Default for Settings {
             server: crate::server::ServerLimits::default(),
             history_retention: Some(Retention::default()),
             metrics_token: None,
+            election: ElectionTiming::default(),
         }
     }
 }
@@ -145,18 +158,20 @@ impl AppState {
                 .map(|e| (e.name.clone(), e.region.clone()))
                 .collect(),
         );
+        let shutdown = Shutdown::default();
         let environments = environments
             .into_iter()
             .map(|env| Environment {
                 peers: peers.clone(),
                 ..attach_recorder(env, &settings, &auth.store)
             })
+            .map(|env| attach_replica(env, &settings, &auth.store, &shutdown))
             .collect();
         Self {
             settings: Arc::new(settings),
             environments: Arc::new(environments),
             auth,
-            shutdown: Shutdown::default(),
+            shutdown,
             metrics: Arc::default(),
         }
     }
@@ -197,5 +212,32 @@ fn attach_recorder(mut env: Environment, settings: &Settings, store: &Store) -> 
     );
     env.fleet.observe(recorder.clone());
     env.history = Some(recorder);
+    env
+}
+
+/// On PostgreSQL, starts `env`'s leader election and shares its fleet's
+/// reads with the other replicas (`crate::replica`); the history is pruned
+/// by the leader only. On SQLite the one process always leads.
+fn attach_replica(
+    env: Environment,
+    settings: &Settings,
+    store: &Store,
+    shutdown: &Shutdown,
+) -> Environment {
+    if store.backend() != Backend::Postgres
+        || env.fleet.shared_model().is_some()
+        || tokio::runtime::Handle::try_current().is_err()
+    {
+        return env;
+    }
+    let stopping = shutdown.clone();
+    let leadership = Leadership::start(store.clone(), &env.name, settings.election, async move {
+        stopping.started().await;
+    });
+    let model = StoreModel::start(store.clone(), leadership.clone());
+    env.fleet.share(model);
+    if let Some(recorder) = &env.history {
+        recorder.prune_only_when(Arc::new(move || leadership.is_leader()));
+    }
     env
 }

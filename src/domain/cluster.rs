@@ -2,7 +2,7 @@
 
 use super::{Tag, short_id};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     pub arn: String,
     pub name: String,
@@ -37,7 +37,7 @@ impl Cluster {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContainerInstance {
     pub arn: String,
     pub ec2_instance_id: String,

@@ -7,7 +7,9 @@ use super::{Service, Task};
 const RECENT_MS: i64 = 3_600_000;
 
 /// Worst first, so sorting by health puts problems on top.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Health {
     Failing,
     Degraded,
@@ -44,7 +46,7 @@ impl Health {
 }
 
 /// A service's health and the reasons behind it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ServiceHealth {
     pub health: Health,
     pub reasons: Vec<String>,

@@ -18,7 +18,7 @@ pub struct MetricQuery {
 }
 
 /// The datapoints of one query, oldest first.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MetricSeries {
     pub id: String,
     pub points: Vec<(Timestamp, f64)>,

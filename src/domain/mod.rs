@@ -40,7 +40,7 @@ pub use task_definition::{
 pub use time::Timestamp;
 
 /// A describe call's `failures[]` entry: AWS could not describe `arn`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     pub arn: String,
     pub reason: String,
@@ -48,7 +48,7 @@ pub struct Failure {
 }
 
 /// A key/value tag.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     pub key: String,
     pub value: String,

@@ -2,7 +2,7 @@
 
 use super::{Tag, Timestamp, family_revision};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Service {
     pub arn: String,
     pub name: String,
@@ -60,7 +60,7 @@ impl Service {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Deployment {
     pub id: String,
     /// `PRIMARY`, `ACTIVE` or `INACTIVE`.
@@ -93,14 +93,14 @@ impl Deployment {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ServiceEvent {
     pub id: String,
     pub created_at: Timestamp,
     pub message: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct LoadBalancer {
     pub target_group_arn: String,
     pub load_balancer_name: String,
@@ -108,14 +108,14 @@ pub struct LoadBalancer {
     pub container_port: i32,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkConfig {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
     pub assign_public_ip: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentConfig {
     pub minimum_healthy_percent: Option<i32>,
     pub maximum_percent: Option<i32>,

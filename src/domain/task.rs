@@ -2,7 +2,7 @@
 
 use super::{Timestamp, family_revision, short_id};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub arn: String,
     pub cluster_arn: String,
@@ -96,7 +96,7 @@ impl Task {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Container {
     pub name: String,
     pub image: String,

@@ -13,7 +13,7 @@ pub struct Revision {
     pub active: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct TaskDefinition {
     pub arn: String,
     pub family: String,
@@ -42,7 +42,7 @@ impl TaskDefinition {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContainerDef {
     pub name: String,
     pub image: String,
@@ -78,14 +78,14 @@ impl ContainerDef {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PortMapping {
     pub container_port: i32,
     pub host_port: Option<i32>,
     pub protocol: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct HealthCheck {
     pub command: Vec<String>,
     pub interval: Option<i32>,
@@ -94,13 +94,13 @@ pub struct HealthCheck {
     pub start_period: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogConfig {
     pub driver: String,
     pub options: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Volume {
     pub name: String,
     /// e.g. "EFS fs-0123 (/data)", "host /var/data", "docker".

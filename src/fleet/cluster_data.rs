@@ -16,6 +16,7 @@ use tokio::sync::watch;
 
 use super::batch::{describe_all, describe_all_progress};
 use super::observer::ObserverSlot;
+use super::shared::kind;
 use super::{Fleet, Fresh};
 use crate::aws::{
     AwsClients, AwsError, DESCRIBE_CLUSTERS_BATCH, DESCRIBE_SERVICES_BATCH, DESCRIBE_TASKS_BATCH,
@@ -34,14 +35,15 @@ pub const FIRST_SCREEN: usize = 100;
 const PUBLISH_EVERY: usize = 250;
 
 /// A service as the cluster table shows it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ServiceRow {
     pub service: Arc<Service>,
     pub health: ServiceHealth,
 }
 
-/// Everything about one cluster's services, loaded together and cached.
-#[derive(Debug)]
+/// Everything about one cluster's services, loaded together and cached
+/// (and shared with other replicas as it is).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct ClusterData {
     /// Every service described, problems first, then by name.
     pub rows: Vec<ServiceRow>,
@@ -54,7 +56,7 @@ pub struct ClusterData {
 }
 
 /// One cluster's health roll-up over its services.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RollUp {
     pub health: Health,
     pub failing: usize,
@@ -169,22 +171,25 @@ impl Fleet {
         &self,
         cluster: &str,
     ) -> Result<Fresh<Arc<ClusterData>>, AwsError> {
-        let (aws, budget, first, observer) = (
+        let (aws, budget, first, observer, shared) = (
             self.aws.clone(),
             self.budget.clone(),
             self.first_reads.clone(),
             self.observer.clone(),
+            self.shared.clone(),
         );
         let cluster = cluster.to_string();
+        let key = data_key(&cluster);
         self.cluster_data
-            .get(&data_key(&cluster), move || {
-                load(
+            .get_dated(&key.clone(), move || {
+                let read = load(
                     aws.clone(),
                     budget.clone(),
                     first.clone(),
                     observer.clone(),
                     cluster.clone(),
-                )
+                );
+                shared.load(kind::CLUSTER_DATA, key.clone(), read)
             })
             .await
     }
@@ -230,12 +235,13 @@ impl Fleet {
         &self,
         cluster: &str,
     ) -> Result<Fresh<Arc<Vec<ContainerInstance>>>, AwsError> {
-        let (aws, budget) = (self.aws.clone(), self.budget.clone());
+        let (aws, budget, shared) = (self.aws.clone(), self.budget.clone(), self.shared.clone());
         let cluster = cluster.to_string();
+        let key = format!("{cluster}/instances");
         self.instances
-            .get(&format!("{cluster}/instances"), move || {
+            .get_dated(&key.clone(), move || {
                 let (aws, budget, cluster) = (aws.clone(), budget.clone(), cluster.clone());
-                async move {
+                shared.load(kind::INSTANCES, key.clone(), async move {
                     let arns = aws.list_container_instance_arns(&cluster).await?;
                     let (mut found, _) =
                         describe_all(&arns, DESCRIBE_CLUSTERS_BATCH, &budget, |a| {
@@ -245,7 +251,7 @@ impl Fleet {
                         .await?;
                     found.sort_by(|a, b| a.ec2_instance_id.cmp(&b.ec2_instance_id));
                     Ok(Arc::new(found))
-                }
+                })
             })
             .await
     }

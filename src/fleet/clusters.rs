@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::batch::describe_all;
 use super::cluster_data::{ClusterData, ServiceRow};
+use super::shared::kind;
 use super::{Fleet, Fresh};
 use crate::aws::{AwsError, DESCRIBE_CLUSTERS_BATCH};
 use crate::domain::{Cluster, ContainerInstance, Failure, Health};
@@ -59,10 +60,11 @@ impl Fleet {
     pub async fn clusters(&self) -> Result<Fresh<Arc<Vec<Cluster>>>, AwsError> {
         let aws = self.aws.clone();
         let budget = self.budget.clone();
+        let shared = self.shared.clone();
         self.clusters
-            .get("all", move || {
+            .get_dated("all", move || {
                 let (aws, budget) = (aws.clone(), budget.clone());
-                async move {
+                shared.load(kind::CLUSTERS, "all".to_string(), async move {
                     let arns = aws.list_cluster_arns().await?;
                     let (mut found, _) =
                         describe_all(&arns, DESCRIBE_CLUSTERS_BATCH, &budget, |c| {
@@ -72,7 +74,7 @@ impl Fleet {
                         .await?;
                     found.sort_by(|a, b| a.name.cmp(&b.name));
                     Ok(Arc::new(found))
-                }
+                })
             })
             .await
     }

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::shared::kind;
 use super::{Fleet, Fresh};
 use crate::aws::{AwsClients, AwsError, GET_METRIC_DATA_BATCH};
 use crate::domain::{MetricQuery, MetricRange, MetricSeries, Timestamp};
 
 /// What a cached metrics key holds: its series by query id, and the window.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub start: Timestamp,
     pub end: Timestamp,
@@ -170,20 +171,21 @@ impl Fleet {
     ) -> Result<Option<Arc<Metrics>>, AwsError> {
         services.sort();
         services.dedup();
-        let aws = self.aws.clone();
+        let (aws, shared) = (self.aws.clone(), self.shared.clone());
         let name = cluster.to_string();
         let services = Arc::new(services);
+        let key = format!("{cluster}/metrics");
         // The read builds its queries, not every page view.
-        self.metrics
-            .get_or_start(&format!("{cluster}/metrics"), move || {
-                let queries = Arc::new(cluster_queries(&name, &services));
-                read(
-                    aws.clone(),
-                    queries,
-                    MetricRange::Hour.millis(),
-                    services.clone(),
-                )
-            })
+        self.metrics.get_or_start_dated(&key.clone(), move || {
+            let queries = Arc::new(cluster_queries(&name, &services));
+            let read = read(
+                aws.clone(),
+                queries,
+                MetricRange::Hour.millis(),
+                services.clone(),
+            );
+            shared.load(kind::METRICS, key.clone(), read)
+        })
     }
 
     /// One service's charts over `range` (the service must exist: an

@@ -16,6 +16,7 @@ mod metrics;
 mod observer;
 mod refresh;
 mod services;
+mod shared;
 mod targets;
 mod task_definitions;
 mod tasks;
@@ -39,6 +40,7 @@ pub use metrics::{Metrics, cluster_queries, row_ids, service_queries};
 pub use observer::Observer;
 pub use refresh::{RefreshTiming, Round};
 pub use services::ServiceView;
+pub use shared::SharedModel;
 
 use cache::{Cache, CachePolicy};
 use cluster_data::{ClusterData, FirstReads};
@@ -114,6 +116,8 @@ pub struct Fleet {
     logs: logs::LogCache,
     /// Told about every read of services and tasks (the history recorder).
     observer: observer::ObserverSlot,
+    /// What this replica shares with the others of its environment.
+    shared: shared::SharedSlot,
 }
 
 impl Fleet {
@@ -159,6 +163,7 @@ impl Fleet {
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
             observer: observer::ObserverSlot::default(),
+            shared: shared::SharedSlot::default(),
         }
     }
 
@@ -215,5 +220,10 @@ impl Fleet {
         self.services.invalidate(&prefix);
         self.targets.invalidate(&prefix);
         self.autoscaling.invalidate(&prefix);
+        // On a follower, the shared copies from before the action are not
+        // taken: the next read goes to AWS (and is published).
+        self.shared.invalidated(shared::kind::CLUSTERS, "");
+        self.shared.invalidated(shared::kind::CLUSTER_DATA, &prefix);
+        self.shared.invalidated(shared::kind::INSTANCES, &prefix);
     }
 }

@@ -17,6 +17,9 @@ use std::time::Duration;
 use super::Fleet;
 use super::cache::Sweep;
 
+/// How often the leader drops shared copies nobody uses any more.
+const FORGET_EVERY: Duration = Duration::from_secs(60);
+
 /// How the refresher paces itself.
 #[derive(Clone, Copy, Debug)]
 pub struct RefreshTiming {
@@ -138,28 +141,64 @@ impl Fleet {
         Round { started }
     }
 
-    /// Runs the refresher until the fleet is dropped: first loads the
-    /// overview (every cluster and its services) so the first page a user
-    /// opens is already in memory, then a round every `tick`.
+    /// Runs the refresher until the fleet is dropped: a round every
+    /// `tick` while this replica leads its environment (always, alone).
+    /// On becoming leader it first loads the overview (every cluster and
+    /// its services) so the first page a user opens is already in memory,
+    /// renewing any copies it took from the previous leader. A follower's
+    /// refresher calls nothing: its pages load the leader's copies.
     pub fn spawn_refresher(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let weak = Arc::downgrade(self);
         let tick = self.refresh_timing().tick;
         tokio::spawn(async move {
-            if let Some(fleet) = weak.upgrade()
-                && let Err(e) = fleet.overview().await
-            {
-                tracing::warn!(error = %e, "first load of the fleet failed; the refresher keeps trying");
-            }
             let mut interval = tokio::time::interval(tick);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let (mut leading, mut since_forget) = (false, Duration::ZERO);
             loop {
                 interval.tick().await;
                 let Some(fleet) = weak.upgrade() else { break };
+                if !fleet.is_leader() {
+                    leading = false;
+                    continue;
+                }
+                if !leading {
+                    leading = true;
+                    fleet.take_over().await;
+                }
+                fleet.serve_watched().await;
                 let round = fleet.refresh_round();
                 if round.started > 0 {
                     tracing::debug!(started = round.started, "refresher round");
                 }
+                since_forget += tick;
+                if since_forget >= FORGET_EVERY {
+                    since_forget = Duration::ZERO;
+                    fleet.forget_shared().await;
+                }
             }
         })
+    }
+
+    /// What a replica does on becoming leader: renews the copies it holds
+    /// of the overview's data (they may be another replica's, of any age)
+    /// and loads the overview.
+    pub async fn take_over(&self) {
+        let renewed = self.clusters.renew_all() + self.cluster_data.renew_all();
+        tracing::info!(renewed, "leading the environment: refreshing from AWS");
+        if let Err(e) = self.overview().await {
+            tracing::warn!(error = %e, "first load of the fleet failed; the refresher keeps trying");
+        }
+    }
+
+    /// Drops shared copies nobody refreshed nor watched for the idle time.
+    async fn forget_shared(&self) {
+        if let Some(m) = self.shared.model() {
+            let idle = i64::try_from(super::IDLE.as_millis()).unwrap_or(i64::MAX);
+            let before = crate::domain::Timestamp::now()
+                .millis()
+                .saturating_sub(idle);
+            m.forget(crate::domain::Timestamp::from_millis(before))
+                .await;
+        }
     }
 }

@@ -148,14 +148,16 @@ impl Fleet {
 
     /// Describes task definitions (by ARN or family:revision), forever cached.
     pub async fn task_definition(&self, id: &str) -> Result<Arc<TaskDefinition>, AwsError> {
-        let aws = self.aws.clone();
+        let (aws, shared) = (self.aws.clone(), self.shared.clone());
         let key = crate::domain::family_revision(id).to_string();
         let id = id.to_string();
+        // Revisions never change: any replica's copy will do.
         let td = self
             .task_definitions
-            .get(&key, move || {
+            .get_dated(&key.clone(), move || {
                 let (aws, id) = (aws.clone(), id.clone());
-                async move { aws.describe_task_definition(&id).await.map(Arc::new) }
+                let read = async move { aws.describe_task_definition(&id).await.map(Arc::new) };
+                shared.load(super::shared::kind::TASK_DEFINITIONS, key.clone(), read)
             })
             .await?;
         Ok(td.value)

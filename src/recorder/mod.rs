@@ -63,7 +63,14 @@ pub struct HistoryRecorder {
     written: moka::sync::Cache<String, String>,
     clock: Clock,
     retention: Retention,
+    /// When set, prunes only while it answers true (replicas: the leader).
+    prune_gate: std::sync::OnceLock<PruneGate>,
+    /// Batches written (for tests: replicas record once).
+    batches_written: std::sync::atomic::AtomicU64,
 }
+
+/// Whether this replica should prune now.
+pub type PruneGate = Arc<dyn Fn() -> bool + Send + Sync>;
 
 impl HistoryRecorder {
     /// Starts the recorder of environment `env` writing to `store` (needs
@@ -80,6 +87,8 @@ impl HistoryRecorder {
             written,
             clock,
             retention,
+            prune_gate: std::sync::OnceLock::new(),
+            batches_written: std::sync::atomic::AtomicU64::new(0),
         });
         tokio::spawn(write_loop(store, rx, Arc::downgrade(&recorder)));
         tokio::spawn(prune_loop(Arc::downgrade(&recorder)));
@@ -88,6 +97,22 @@ impl HistoryRecorder {
 
     pub fn retention(&self) -> Retention {
         self.retention
+    }
+
+    /// Prunes only while `gate` answers true (the environment's leader
+    /// prunes for every replica); a second call is ignored.
+    pub fn prune_only_when(&self, gate: PruneGate) {
+        let _ = self.prune_gate.set(gate);
+    }
+
+    fn may_prune(&self) -> bool {
+        self.prune_gate.get().is_none_or(|g| g())
+    }
+
+    /// How many batches of news this recorder has written.
+    pub fn batches_written(&self) -> u64 {
+        self.batches_written
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits until everything queued before this call is written.
@@ -178,6 +203,8 @@ async fn write_loop(
             Message::Batch(batch, keys) => match store.history_record(&batch).await {
                 Ok(()) => {
                     if let Some(r) = recorder.upgrade() {
+                        r.batches_written
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         for (key, state) in keys {
                             r.written.insert(key, state);
                         }
@@ -207,6 +234,9 @@ async fn prune_loop(recorder: std::sync::Weak<HistoryRecorder>) {
     loop {
         interval.tick().await;
         let Some(r) = recorder.upgrade() else { break };
+        if !r.may_prune() {
+            continue;
+        }
         if let Some(p) = r.prune_at(r.clock.now_ms()).await
             && p != Pruned::default()
         {

@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_history.sql"),
         postgres: include_str!("../../migrations/postgres/0002_history.sql"),
     },
+    Migration {
+        version: 3,
+        name: "fleet snapshots shared by replicas",
+        sqlite: include_str!("../../migrations/sqlite/0003_fleet_snapshots.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_fleet_snapshots.sql"),
+    },
 ];
 
 /// An arbitrary constant naming ecsdeck's migration lock.

@@ -10,8 +10,10 @@
 
 mod audit;
 pub mod history;
+mod leader_lock;
 mod migrate;
 mod sessions;
+mod snapshots;
 mod users;
 
 use std::fmt;
@@ -24,7 +26,9 @@ use sqlx::Executor;
 use sqlx::any::AnyPoolOptions;
 
 pub use audit::{AuditEntry, AuditFilter, AuditRecord, AuditResult, AuditStatus};
+pub use leader_lock::{LockSession, lock_key};
 pub use sessions::AUTH_KEY as SESSION_AUTH_KEY;
+pub use snapshots::{MAX_WATCHED, Snapshot};
 pub use users::User;
 
 /// Which database the store talks to.

@@ -39,9 +39,8 @@ pub struct Fresh<V> {
     pub stale_because: Option<AwsError>,
 }
 
-type Loaded<V> = Result<(V, Timestamp), AwsError>;
 type Load<V> = Shared<BoxFuture<'static, Loaded<V>>>;
-type Loader<V> = Arc<dyn Fn() -> BoxFuture<'static, Result<V, AwsError>> + Send + Sync>;
+type Loader<V> = Arc<dyn Fn() -> BoxFuture<'static, Loaded<V>> + Send + Sync>;
 
 struct Slot<V> {
     /// (stored at, by the cache clock in ms; AWS's time; the value).
@@ -82,19 +81,6 @@ pub struct CachePolicy {
     pub idle: Duration,
 }
 
-/// What the refresher asks of a cache in one round.
-#[derive(Clone, Copy, Debug)]
-pub struct Sweep {
-    /// Keys read within this window count as watched.
-    pub watched_within: Duration,
-    /// Watched keys older than this are refreshed.
-    pub watched_age: Duration,
-    /// Unwatched keys older than this are refreshed, oldest first.
-    pub rotation_age: Duration,
-    /// At most this many unwatched keys per round.
-    pub rotation_max: usize,
-}
-
 /// Cache of `V` by string key. `V` should be cheap to clone (an `Arc`).
 pub struct Cache<V> {
     policy: CachePolicy,
@@ -110,6 +96,23 @@ fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// What a load produced and when AWS produced it.
+pub type Loaded<V> = Result<(V, Timestamp), AwsError>;
+
+/// A plain loader dated when its read ends.
+fn dated_now<V, F, Fut>(
+    load: F,
+) -> impl Fn() -> BoxFuture<'static, Loaded<V>> + Send + Sync + 'static
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
+{
+    move || {
+        let fut = load();
+        async move { fut.await.map(|v| (v, Timestamp::now())) }.boxed()
+    }
+}
+
 /// Stores the outcome of `load` in `slot`, once: whichever of the load's
 /// own task and its first awaiting reader gets here first.
 fn store<V>(slot: &SlotRef<V>, load: &Load<V>, result: Loaded<V>, clock: &Clock) {
@@ -122,8 +125,12 @@ fn store<V>(slot: &SlotRef<V>, load: &Load<V>, result: Loaded<V>, clock: &Clock)
     s.took = Duration::from_millis(u64::try_from(took).unwrap_or(0));
     match result {
         Ok((v, as_of)) => {
-            if s.value.as_ref().is_none_or(|(_, old, _)| *old <= as_of) {
-                s.value = Some((clock.now_ms(), as_of, v));
+            // An older copy (another replica's) than the one held keeps
+            // ours, and waits a refresh age before asking again.
+            let now = clock.now_ms();
+            match &mut s.value {
+                Some((at, old, _)) if *old > as_of => *at = now,
+                held => *held = Some((now, as_of, v)),
             }
             s.failed = None;
             s.missing = None;
@@ -180,6 +187,16 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
     {
+        self.get_dated(key, dated_now(load)).await
+    }
+
+    /// `get` with a loader that says when its value was produced (a copy
+    /// another replica read from AWS keeps that replica's time).
+    pub async fn get_dated<F, Fut>(&self, key: &str, load: F) -> Result<Fresh<V>, AwsError>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Loaded<V>> + Send + 'static,
+    {
         let slot = self.slot(key, load);
         let pending = {
             let mut s = lock(&slot);
@@ -223,6 +240,15 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
     {
+        self.get_or_start_dated(key, dated_now(load))
+    }
+
+    /// `get_or_start` with a dated loader (see `get_dated`).
+    pub fn get_or_start_dated<F, Fut>(&self, key: &str, load: F) -> Result<Option<V>, AwsError>
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Loaded<V>> + Send + 'static,
+    {
         let slot = self.slot(key, load);
         let mut s = lock(&slot);
         s.read_at = self.clock.now_ms();
@@ -247,7 +273,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
     fn slot<F, Fut>(&self, key: &str, load: F) -> SlotRef<V>
     where
         F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<V, AwsError>> + Send + 'static,
+        Fut: Future<Output = Loaded<V>> + Send + 'static,
     {
         let loader: Loader<V> = Arc::new(move || load().boxed());
         let slot = self.slots.get_with_by_ref(key, || {
@@ -272,10 +298,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         if let Some(l) = &s.loading {
             return l.clone();
         }
-        let fut = (s.loader)();
-        let load: Load<V> = async move { fut.await.map(|v| (v, Timestamp::now())) }
-            .boxed()
-            .shared();
+        let load: Load<V> = (s.loader)().shared();
         s.loading = Some(load.clone());
         s.started_at = self.clock.now_ms();
         let (slot, clock, mine) = (slot.clone(), self.clock.clone(), load.clone());
@@ -284,6 +307,16 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             store(&slot, &mine, result, &clock);
         });
         load
+    }
+
+    /// Counts `key` as read now, if held (another replica looks at it), so
+    /// the refresher renews it like a key read here. Loads nothing.
+    pub fn touch(&self, key: &str) -> bool {
+        let Some(slot) = self.slots.get(key) else {
+            return false;
+        };
+        lock(&slot).read_at = self.clock.now_ms();
+        true
     }
 
     /// The value held for `key`, if any, without loading or refreshing it.
@@ -329,41 +362,10 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
             .max()
             .map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
     }
-
-    /// Starts background refreshes for one round of the refresher: every
-    /// watched key older than `watched_age`, then up to `rotation_max`
-    /// unwatched ones older than `rotation_age`, oldest first. Returns how
-    /// many refreshes it started.
-    pub fn sweep(&self, sweep: &Sweep) -> usize {
-        let now = self.clock.now_ms();
-        let mut started = 0;
-        let mut rotation: Vec<(i64, SlotRef<V>)> = Vec::new();
-        for (_, slot) in self.slots.iter() {
-            let mut s = lock(&slot);
-            let Some((at, _, _)) = &s.value else { continue };
-            let at = *at;
-            if s.loading.is_some() {
-                continue;
-            }
-            let watched = now.saturating_sub(s.read_at) < millis(sweep.watched_within);
-            if watched && self.is_old(at, s.due_after(sweep.watched_age)) {
-                drop(self.start_load(&slot, &mut s));
-                started += 1;
-            } else if !watched && self.is_old(at, s.due_after(sweep.rotation_age)) {
-                rotation.push((at, slot.clone()));
-            }
-        }
-        rotation.sort_by_key(|(at, _)| *at);
-        for (_, slot) in rotation.into_iter().take(sweep.rotation_max) {
-            let mut s = lock(&slot);
-            if s.loading.is_none() {
-                drop(self.start_load(&slot, &mut s));
-                started += 1;
-            }
-        }
-        started
-    }
 }
+
+mod sweep;
+pub use sweep::Sweep;
 
 #[cfg(test)]
 mod tests;
