@@ -121,7 +121,10 @@ fn deployment(d: &sdk::ServiceDeployment) -> ServiceDeployment {
     });
     ServiceDeployment {
         arn: s(d.service_deployment_arn()),
-        status: d.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        status: d
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         status_reason: d.status_reason().map(str::to_string),
         created_at: ts(d.created_at()),
         started_at: ts(d.started_at()),
@@ -140,12 +143,18 @@ fn deployment(d: &sdk::ServiceDeployment) -> ServiceDeployment {
             revision_arn: r.service_revision_arn().map(str::to_string),
         }),
         circuit_breaker: d.deployment_circuit_breaker().map(|b| BreakerState {
-            status: b.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            status: b
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             failure_count: b.failure_count(),
             threshold: b.threshold(),
         }),
         alarms: d.alarms().map(|a| AlarmsState {
-            status: a.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            status: a
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             names: a.alarm_names().to_vec(),
             triggered: a.triggered_alarm_names().to_vec(),
         }),
