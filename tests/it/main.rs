@@ -62,6 +62,7 @@ mod sandbox_ecs_deployments;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_hostile;
 mod sandbox_ecs_lifecycle;
+mod sandbox_ecs_service_deployments;
 mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
 mod sandbox_logs_fleet;
