@@ -27,6 +27,7 @@ mod browser;
 mod code_rules;
 mod demo_store;
 mod deploy_policies;
+mod deployments_page;
 mod e2e_actions;
 mod e2e_auth;
 mod e2e_browse;
