@@ -54,6 +54,11 @@ async fn the_page_lists_each_strategy_with_stage_outcome_reason_and_diff() {
     let page = viewer.ok(&format!("{APP}/deployments")).await;
     let rows = page.select("li.deployment");
     assert_eq!(rows.len(), 4, "{}", page.body);
+    // Nothing moves: the list refreshes rarely.
+    assert_eq!(
+        page.attr("#deployments-live", "hx-trigger").as_deref(),
+        Some("every 30s")
+    );
     let strategies = page.texts("li.deployment .deployment-strategy");
     assert!(
         strategies.iter().all(|s| s == "Blue/green"),
@@ -262,6 +267,15 @@ async fn an_operator_rolls_back_to_an_earlier_revision_from_the_page() {
         "value",
     );
     assert_eq!(offered, ["2"]);
+    // While it rolls, htmx's poll gets the list alone, every 3 s.
+    let region = op.get_htmx(&url).await;
+    assert_eq!(region.status, 200);
+    assert_eq!(
+        region.attr("#deployments-live", "hx-trigger").as_deref(),
+        Some("every 3s")
+    );
+    assert!(!region.exists("h1"));
+    assert_eq!(region.count("li.deployment"), rows.len());
     sb.shutdown().await;
 }
 

@@ -59,6 +59,7 @@ mod logs_viewer;
 mod sandbox_cloudwatch;
 mod sandbox_ecr_images;
 mod sandbox_ecs_create;
+mod sandbox_ecs_deployment_stages;
 mod sandbox_ecs_deployments;
 mod sandbox_ecs_fleet;
 mod sandbox_ecs_hostile;

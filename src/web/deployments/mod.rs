@@ -22,8 +22,8 @@ use crate::state::AppState;
 use crate::store::AuditFilter;
 use crate::web::actions::new_action_id;
 use crate::web::context::Freshness;
-use crate::web::extract::{Env, Path, ServicePath};
-use crate::web::htmx::render;
+use crate::web::extract::{Env, Htmx, Path, ServicePath};
+use crate::web::live::{Poll, page_or_live};
 use crate::web::shell::Shell;
 use crate::web::urls;
 
@@ -36,19 +36,29 @@ const AUDIT_ROWS: u32 = 500;
 #[template(path = "pages/deployments.html")]
 pub struct DeploymentsPage {
     pub shell: Shell,
-    pub env: String,
     pub service: String,
+    pub timeline_url: String,
+    pub live: DeploymentsLive,
+}
+
+/// The list, refreshed in place: often while a deployment is in progress,
+/// rarely otherwise.
+#[derive(Template)]
+#[template(path = "partials/deployments_live.html")]
+pub struct DeploymentsLive {
+    pub url: String,
+    pub poll: u32,
+    pub env: String,
     pub rows: Vec<DeploymentRow>,
     pub more: bool,
     pub shown: usize,
     pub fresh: Freshness,
-    pub timeline_url: String,
     /// The rollback action's URL when this user may act on the service.
     pub rollback_url: Option<String>,
     pub csrf_token: String,
 }
 
-impl DeploymentsPage {
+impl DeploymentsLive {
     pub fn td_url(&self, family_revision: &str) -> String {
         urls::task_definition_ref(&self.env, family_revision)
     }
@@ -63,6 +73,7 @@ pub async fn show_deployments(
     State(state): State<AppState>,
     env: Env,
     user: CurrentUser,
+    htmx: Htmx,
     Path(path): Path<ServicePath>,
 ) -> Result<Response, AppError> {
     let fleet = &env.fleet;
@@ -110,14 +121,15 @@ pub async fn show_deployments(
             Some(urls::service(&env.name, &cluster, &service.name)),
         )
         .crumb("Deployments", None);
-    render(&DeploymentsPage {
+    let moving = rows.iter().any(|r| r.in_progress);
+    let live = DeploymentsLive {
+        url: urls::service_deployments(&env.name, &cluster, &service.name),
+        poll: if moving { Poll::Busy } else { Poll::Slow }.seconds(),
         env: env.name.clone(),
-        service: service.name.clone(),
         shown: rows.len(),
         rows,
         more: h.more,
         fresh: Freshness::of(&history).kept_by(fleet),
-        timeline_url: urls::service_timeline(&env.name, &cluster, &service.name),
         rollback_url: may_act.then(|| {
             urls::service_action(
                 &env.name,
@@ -127,6 +139,11 @@ pub async fn show_deployments(
             )
         }),
         csrf_token: user.csrf_token.clone(),
+    };
+    page_or_live(htmx, live, |live| DeploymentsPage {
+        service: service.name.clone(),
+        timeline_url: urls::service_timeline(&env.name, &cluster, &service.name),
+        live,
         shell,
     })
 }
