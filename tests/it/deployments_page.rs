@@ -203,6 +203,11 @@ async fn an_operator_rolls_back_to_an_earlier_revision_from_the_page() {
         "{}",
         preview.body
     );
+    assert!(
+        preview.body.contains("(a blue/green deployment)"),
+        "{}",
+        preview.body
+    );
     assert_eq!(calls(&sandbox_stats(&sb).await, "ecs:UpdateService"), 0);
 
     let mut confirmed = fields.to_vec();
