@@ -23,8 +23,8 @@ use crate::auth::{self, Access, Guard};
 use crate::domain::Action;
 use crate::state::AppState;
 use crate::web::{
-    actions, assets, audit, charts, cluster, error_page, headers, health, images, login, logs,
-    observe, ops, overview, service, task_definitions, tasks, timeline, users,
+    actions, assets, audit, charts, cluster, deployments, error_page, headers, health, images,
+    login, logs, observe, ops, overview, service, task_definitions, tasks, timeline, users,
 };
 
 /// Largest request body accepted (forms are small).
@@ -112,6 +112,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             GET,
             Viewer,
             get(timeline::show_service_timeline),
+        ),
+        row(
+            "/{env}/clusters/{cluster}/services/{service}/deployments",
+            GET,
+            Viewer,
+            get(deployments::show_deployments),
         ),
         row(
             "/{env}/clusters/{cluster}/timeline",

@@ -66,6 +66,7 @@ fn service(svc: &aws_sdk_ecs::types::Service) -> Service {
             rollback: dc
                 .deployment_circuit_breaker()
                 .is_some_and(|c| c.rollback()),
+            strategy: dc.strategy().map(|s| s.as_str().to_string()),
         })
         .unwrap_or_default();
     let network = svc

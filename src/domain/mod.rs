@@ -13,6 +13,7 @@ mod log;
 mod log_target;
 mod metrics;
 mod service;
+mod service_deployment;
 mod targets;
 mod task;
 mod task_definition;
@@ -31,6 +32,10 @@ pub use log_target::{cluster_group, fixed_group, is_firelens_cloudwatch, log_tar
 pub use metrics::{MetricQuery, MetricRange, MetricSeries};
 pub use service::{
     Deployment, DeploymentConfig, LoadBalancer, NetworkConfig, Service, ServiceEvent,
+};
+pub use service_deployment::{
+    AlarmsState, BreakerState, ContainerImage, DeploymentRollback, RevisionSummary,
+    ServiceDeployment, ServiceRevision,
 };
 pub use targets::{GroupHealth, HealthCheckConfig, TargetGroup, TargetHealth, unhealthy_reason};
 pub use task::{Container, Task, ecr_repository_name, image_repository, image_tag};

@@ -121,4 +121,19 @@ pub struct DeploymentConfig {
     pub maximum_percent: Option<i32>,
     pub circuit_breaker: bool,
     pub rollback: bool,
+    /// ROLLING, BLUE_GREEN, LINEAR or CANARY (`None`: ECS did not say,
+    /// which means ROLLING).
+    pub strategy: Option<String>,
+}
+
+impl DeploymentConfig {
+    /// The strategy in words for a sentence ("a rolling deployment").
+    pub fn strategy_words(&self) -> &'static str {
+        match self.strategy.as_deref() {
+            Some("BLUE_GREEN") => "blue/green",
+            Some("LINEAR") => "linear",
+            Some("CANARY") => "canary",
+            _ => "rolling",
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod batch;
 mod cache;
 mod cluster_data;
 mod clusters;
+mod deployments;
 mod images;
 pub mod logs;
 mod metrics;
@@ -35,6 +36,7 @@ use crate::domain::{
 pub use cache::Fresh;
 pub use cluster_data::{FIRST_SCREEN, ServiceRow};
 pub use clusters::{ClusterSummary, ClusterView};
+pub use deployments::{DEPLOYMENTS_SHOWN, DeploymentHistory};
 pub use images::{ImageUse, RepositoryView};
 pub use metrics::{Metrics, cluster_queries, row_ids, service_queries};
 pub use observer::Observer;
@@ -111,6 +113,9 @@ pub struct Fleet {
     alarms: Cache<Arc<Vec<crate::domain::Alarm>>>,
     /// Application Auto Scaling per service.
     autoscaling: Cache<Arc<crate::domain::Autoscaling>>,
+    /// Deployment history per service, and what never changes in it.
+    deployments: Cache<Arc<DeploymentHistory>>,
+    memo: deployments::Memo,
     refresh: RefreshTiming,
     /// Log reads: recent lines of a view, group and stream listings.
     logs: logs::LogCache,
@@ -159,6 +164,8 @@ impl Fleet {
             metrics: Cache::new(policy(METRICS_AGE, MAX_VIEWS), clock.clone()),
             alarms: Cache::new(policy(METRICS_AGE, 1), clock.clone()),
             autoscaling: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
+            deployments: Cache::new(policy(live, MAX_VIEWS), clock.clone()),
+            memo: deployments::Memo::default(),
             targets: Cache::new(policy(live, MAX_VIEWS), clock),
             refresh,
             logs: logs::LogCache::new(logs::LogCacheLimits::default()),
@@ -198,6 +205,7 @@ impl Fleet {
             ("alarms", self.alarms.key_count()),
             ("targets", self.targets.key_count()),
             ("autoscaling", self.autoscaling.key_count()),
+            ("deployments", self.deployments.key_count()),
         ]
     }
 
@@ -220,6 +228,7 @@ impl Fleet {
         self.services.invalidate(&prefix);
         self.targets.invalidate(&prefix);
         self.autoscaling.invalidate(&prefix);
+        self.deployments.invalidate(&prefix);
         // On a follower, the shared copies from before the action are not
         // taken: the next read goes to AWS (and is published).
         self.shared.invalidated(shared::kind::CLUSTERS, "");

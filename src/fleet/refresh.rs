@@ -133,6 +133,7 @@ impl Fleet {
             + self.images.sweep(&slow)
             + self.metrics.sweep(&metrics)
             + self.autoscaling.sweep(&metrics)
+            + self.deployments.sweep(&watched_only)
             + self.alarms.sweep(&Sweep {
                 rotation_age: metrics.watched_age * 2,
                 rotation_max: 1,

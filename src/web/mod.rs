@@ -8,6 +8,7 @@ pub mod charts;
 pub mod cluster;
 pub mod console;
 pub mod context;
+pub mod deployments;
 pub mod error_page;
 pub mod escape;
 pub mod extract;

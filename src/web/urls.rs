@@ -170,6 +170,11 @@ pub fn service_timeline(env: &str, cluster_name: &str, service_name: &str) -> St
     format!("{}/timeline", service(env, cluster_name, service_name))
 }
 
+/// A service's deployment history (ECS service deployments).
+pub fn service_deployments(env: &str, cluster_name: &str, service_name: &str) -> String {
+    format!("{}/deployments", service(env, cluster_name, service_name))
+}
+
 /// A cluster's timeline.
 pub fn cluster_timeline(env: &str, cluster_name: &str) -> String {
     format!("{}/timeline", cluster(env, cluster_name))

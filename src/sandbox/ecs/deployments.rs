@@ -6,7 +6,7 @@ use super::arn::{self, str_field};
 use super::model::{Cluster, Deployment, Service};
 use super::render::{self, opt, ts};
 use super::services::counts;
-use super::{EcsState, pagination, rollout};
+use super::{EcsState, pagination, rollout, stages};
 use crate::sandbox::error::ApiError;
 
 /// Deployments as the ServiceDeployment API lists them (a circuit-breaker
@@ -37,52 +37,114 @@ fn brief(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
     v
 }
 
-fn revision(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
+/// A revision summary; `weight` is its share of production traffic
+/// (blue/green, linear, canary).
+fn revision(c: &Cluster, svc: &Service, d: &Deployment, weight: Option<f64>) -> Value {
     let (running, pending) = counts(&c.tasks, &svc.name, Some(&d.id));
-    json!({
+    let mut v = json!({
         "arn": arn::service_revision_arn(&c.name, &svc.name, &d.id),
         "requestedTaskCount": if d.status == "PRIMARY" { d.desired } else { running + pending },
         "runningTaskCount": running,
         "pendingTaskCount": pending,
-    })
+    });
+    if let Some(w) = weight {
+        v["requestedProductionTrafficWeight"] = json!(w);
+        v["requestedTestTrafficWeight"] = json!(if w > 0.0 || d.stage != "SCALE_UP" {
+            100.0
+        } else {
+            0.0
+        });
+    }
+    v
 }
 
-fn full(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
+/// `deploymentConfiguration` as the deployment ran with it.
+fn configuration(d: &Deployment) -> Value {
+    let c = &d.config;
+    let mut v = json!({
+        "deploymentCircuitBreaker": { "enable": c.breaker_enable, "rollback": c.breaker_rollback },
+        "maximumPercent": c.max_percent,
+        "minimumHealthyPercent": c.min_healthy_percent,
+        "strategy": c.strategy,
+    });
+    if c.strategy != stages::ROLLING {
+        v["bakeTimeInMinutes"] = json!(c.bake_time_min);
+    }
+    match c.strategy.as_str() {
+        "LINEAR" => {
+            v["linearConfiguration"] = json!({
+                "stepPercent": c.step_percent,
+                "stepBakeTimeInMinutes": c.step_bake_min,
+            });
+        }
+        "CANARY" => {
+            v["canaryConfiguration"] = json!({
+                "canaryPercent": c.step_percent,
+                "canaryBakeTimeInMinutes": c.step_bake_min,
+            });
+        }
+        _ => {}
+    }
+    if !c.alarm_names.is_empty() {
+        v["alarms"] = json!({
+            "alarmNames": c.alarm_names,
+            "enable": true,
+            "rollback": c.alarm_rollback,
+        });
+    }
+    v
+}
+
+/// The status of a rollback monitor (circuit breaker or alarms).
+fn monitor(enabled: bool, triggered: bool, finished: bool) -> &'static str {
+    match (enabled, triggered, finished) {
+        (false, _, _) => "DISABLED",
+        (true, true, _) => "TRIGGERED",
+        (true, false, true) => "MONITORING_COMPLETE",
+        (true, false, false) => "MONITORING",
+    }
+}
+
+fn full(c: &Cluster, svc: &Service, d: &Deployment, now: i64) -> Value {
     let mut v = brief(c, svc, d);
     if let Some(o) = v.as_object_mut() {
         o.remove("targetServiceRevisionArn");
     }
     let all: Vec<&Deployment> = svc.history.iter().chain(svc.deployments.iter()).collect();
+    let weight = stages::production_weight(d, now);
     let sources: Vec<Value> = all
         .iter()
         .filter(|s| d.sources.contains(&s.id))
-        .map(|s| revision(c, svc, s))
+        .map(|s| revision(c, svc, s, weight.map(|w| 100.0 - w)))
         .collect();
     v["sourceServiceRevisions"] = json!(sources);
-    v["targetServiceRevision"] = revision(c, svc, d);
+    v["targetServiceRevision"] = revision(c, svc, d, weight);
     v["updatedAt"] = ts(d.updated_ms);
-    v["deploymentConfiguration"] = json!({
-        "deploymentCircuitBreaker": { "enable": d.config.breaker_enable, "rollback": d.config.breaker_rollback },
-        "maximumPercent": d.config.max_percent,
-        "minimumHealthyPercent": d.config.min_healthy_percent,
-    });
-    let status = match (d.config.breaker_enable, d.breaker_triggered, d.finished_ms) {
-        (false, _, _) => "DISABLED",
-        (true, true, _) => "TRIGGERED",
-        (true, false, Some(_)) => "MONITORING_COMPLETE",
-        (true, false, None) => "MONITORING",
-    };
+    v["deploymentConfiguration"] = configuration(d);
+    v["lifecycleStage"] = json!(d.stage);
+    let finished = d.finished_ms.is_some();
     v["deploymentCircuitBreaker"] = json!({
-        "status": status,
+        "status": monitor(d.config.breaker_enable, d.breaker_triggered, finished),
         "failureCount": d.failed_tasks,
         "threshold": rollout::breaker_threshold(d.desired),
     });
+    if !d.config.alarm_names.is_empty() {
+        v["alarms"] = json!({
+            "status": monitor(true, !d.triggered_alarms.is_empty(), finished),
+            "alarmNames": d.config.alarm_names,
+            "triggeredAlarmNames": d.triggered_alarms,
+        });
+    }
     if let Some(rb) = all
         .iter()
         .find(|r| r.rollback_of.as_deref() == Some(d.id.as_str()))
     {
+        let reason = d
+            .sd_reason
+            .clone()
+            .unwrap_or_else(|| "Stop requested by user.".to_string());
         v["rollback"] = json!({
-            "reason": "ECS deployment circuit breaker: tasks failed to start.",
+            "reason": reason,
             "startedAt": ts(rb.created_ms),
             "serviceRevisionArn": arn::service_revision_arn(&c.name, &svc.name, &rb.id),
         });
@@ -93,14 +155,62 @@ fn full(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
     v
 }
 
+/// ServiceDeploymentStatus values ListServiceDeployments filters on.
+const STATUSES: [&str; 9] = [
+    "PENDING",
+    "SUCCESSFUL",
+    "STOPPED",
+    "STOP_REQUESTED",
+    "IN_PROGRESS",
+    "ROLLBACK_REQUESTED",
+    "ROLLBACK_IN_PROGRESS",
+    "ROLLBACK_SUCCESSFUL",
+    "ROLLBACK_FAILED",
+];
+
+/// The `createdAt` filter: (after, before) in ms.
+fn created_at(body: &Value) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let Some(f) = body.get("createdAt").filter(|v| !v.is_null()) else {
+        return Ok((None, None));
+    };
+    let at = |name: &str| -> Result<Option<i64>, ApiError> {
+        match f.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .filter(|s| s.is_finite())
+                .map(|s| Some((s * 1000.0) as i64))
+                .ok_or_else(|| ApiError::invalid(format!("createdAt.{name} must be a timestamp."))),
+        }
+    };
+    let (after, before) = (at("after")?, at("before")?);
+    if let (Some(a), Some(b)) = (after, before)
+        && a > b
+    {
+        return Err(ApiError::invalid(
+            "createdAt.after must be earlier than createdAt.before.",
+        ));
+    }
+    Ok((after, before))
+}
+
 pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let c = super::services::cluster(ecs, body)?;
     let (_, name) = arn::service_ref(arn::required(body, "service")?);
     let svc = c.services.get(&name).ok_or_else(arn::service_not_found)?;
     let statuses = arn::str_list(body, "status");
+    if let Some(bad) = statuses.iter().find(|s| !STATUSES.contains(&s.as_str())) {
+        return Err(ApiError::invalid(format!(
+            "1 validation error detected: Value '{bad}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+            STATUSES.join(", ")
+        )));
+    }
+    let (after, before) = created_at(body)?;
     let items: Vec<Value> = visible(svc)
         .into_iter()
         .filter(|d| statuses.is_empty() || statuses.contains(&d.sd_status))
+        .filter(|d| after.is_none_or(|a| d.created_ms >= a))
+        .filter(|d| before.is_none_or(|b| d.created_ms <= b))
         .map(|d| brief(c, svc, d))
         .collect();
     let (page, next) = pagination::page("ListServiceDeployments", body, &items, 20, 100)?;
@@ -139,7 +249,7 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let mut failures = Vec::new();
     for a in &arns {
         match locate(ecs, a) {
-            Some((c, svc, d)) => out.push(full(c, svc, d)),
+            Some((c, svc, d)) => out.push(full(c, svc, d, ecs.advanced_to_ms)),
             None => failures.push(render::failure(a, "MISSING")),
         }
     }

@@ -14,12 +14,15 @@ pub mod pagination;
 pub mod placement;
 pub mod reconcile;
 pub mod render;
+pub mod revisions;
 pub mod rollout;
 pub mod scheduler;
 pub mod schedules;
 pub mod seed;
 pub mod service_ops;
 pub mod services;
+pub mod stages;
+pub mod strategy;
 pub mod tagging;
 pub mod task_definitions;
 pub mod tasks;
@@ -108,6 +111,7 @@ pub fn handle(world: &mut World, op: &str, body: &Value, now: i64) -> Result<Val
         "ListServiceDeployments" => deployments::list(ecs, body),
         "DescribeServiceDeployments" => deployments::describe(ecs, body),
         "StopServiceDeployment" => deployments::stop(ecs, body, now),
+        "DescribeServiceRevisions" => revisions::describe(ecs, body),
         _ => Err(ApiError::new(
             400,
             "UnknownOperationException",

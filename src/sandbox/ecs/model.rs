@@ -33,6 +33,18 @@ pub struct DeploymentConfig {
     pub max_percent: i32,
     pub breaker_enable: bool,
     pub breaker_rollback: bool,
+    /// ROLLING, BLUE_GREEN, LINEAR or CANARY.
+    pub strategy: String,
+    /// Minutes both revisions run after production traffic shifted
+    /// (BLUE_GREEN, LINEAR, CANARY).
+    pub bake_time_min: i32,
+    /// LINEAR: percent of traffic per step; CANARY: the canary's percent.
+    pub step_percent: f64,
+    /// LINEAR: minutes between steps; CANARY: minutes the canary bakes.
+    pub step_bake_min: i32,
+    /// CloudWatch alarms that roll the deployment back (empty: none).
+    pub alarm_names: Vec<String>,
+    pub alarm_rollback: bool,
 }
 
 impl Default for DeploymentConfig {
@@ -42,6 +54,12 @@ impl Default for DeploymentConfig {
             max_percent: 200,
             breaker_enable: true,
             breaker_rollback: true,
+            strategy: "ROLLING".to_string(),
+            bake_time_min: 0,
+            step_percent: 0.0,
+            step_bake_min: 0,
+            alarm_names: Vec::new(),
+            alarm_rollback: false,
         }
     }
 }
@@ -168,6 +186,11 @@ pub struct Deployment {
     pub rollback_of: Option<String>,
     pub breaker_triggered: bool,
     pub config: DeploymentConfig,
+    /// The lifecycle stage (`stages.rs`) and when it began.
+    pub stage: String,
+    pub stage_ms: i64,
+    /// Alarms whose ALARM state rolled this deployment back.
+    pub triggered_alarms: Vec<String>,
 }
 
 /// The task lifecycle as ECS reports it in `lastStatus`.

@@ -9,6 +9,7 @@ use super::lifecycle::{self, NewTask};
 use super::model::{ContainerInstance, Service, Task, TaskStatus};
 use super::rollout::{self, event};
 use super::scheduler::Ctx;
+use super::stages;
 
 /// What reconciling needs to know about one live task.
 struct Live {
@@ -37,13 +38,22 @@ fn live(t: &Task, primary_id: &str) -> Live {
 /// The tasks to stop: old deployments' tasks while enough healthy tasks
 /// remain, then PRIMARY tasks beyond the desired count. Returns the
 /// (task id, deployment id) pairs and how many OK PRIMARY tasks go.
-fn choose_stops(live: &[Live], desired: i32, min_healthy: i32) -> (Vec<(String, String)>, i32) {
+fn choose_stops(
+    live: &[Live],
+    desired: i32,
+    min_healthy: i32,
+    hold_old: bool,
+) -> (Vec<(String, String)>, i32) {
     let mut healthy = live.iter().filter(|t| t.ok).count() as i32;
     let primary_ok = live.iter().filter(|t| t.primary && t.ok).count() as i32;
     let mut old: Vec<&Live> = live.iter().filter(|t| !t.primary).collect();
     old.sort_by_key(|t| (t.running, t.created_ms));
     let mut stops = Vec::new();
     for t in old {
+        // Blue/green: the old revision serves until CLEAN_UP.
+        if hold_old && t.ok {
+            continue;
+        }
         if !t.ok || primary_ok >= desired || healthy > min_healthy {
             if t.ok {
                 healthy -= 1;
@@ -95,13 +105,26 @@ pub fn reconcile(
         .map(|t| live(t, &primary_id))
         .collect();
     let cfg = svc.deployment_config.clone();
-    let max_total = (d * cfg.max_percent / 100).max(d);
-    let min_healthy = (d * cfg.min_healthy_percent + 99) / 100;
     let primary_alive = live.iter().filter(|t| t.primary).count() as i32;
     let primary_ok = live.iter().filter(|t| t.primary && t.ok).count() as i32;
     let old_alive = live.len() as i32 - primary_alive;
+    let hold_old = match svc.deployments.first_mut() {
+        Some(p) if p.rollout_state == "IN_PROGRESS" => {
+            stages::advance(p, primary_ok >= d, now);
+            stages::holds_old(p)
+        }
+        _ => false,
+    };
+    // Blue/green starts the whole new revision beside the old one.
+    let max_percent = if hold_old {
+        cfg.max_percent.max(200)
+    } else {
+        cfg.max_percent
+    };
+    let max_total = (d * max_percent / 100).max(d);
+    let min_healthy = (d * cfg.min_healthy_percent + 99) / 100;
 
-    let (to_stop, primary_ok_stopped) = choose_stops(&live, d, min_healthy);
+    let (to_stop, primary_ok_stopped) = choose_stops(&live, d, min_healthy, hold_old);
     let old_left = old_alive - to_stop.iter().filter(|(_, dep)| *dep != primary_id).count() as i32;
     let mut stopped = Vec::new();
     for (id, dep) in &to_stop {

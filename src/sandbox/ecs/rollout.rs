@@ -78,6 +78,9 @@ pub fn start_deployment(
         rollback_of,
         breaker_triggered: false,
         config: svc.deployment_config.clone(),
+        stage: super::stages::first().to_string(),
+        stage_ms: now,
+        triggered_alarms: Vec::new(),
     };
     svc.deployments.insert(0, dep);
     svc.task_definition = task_definition.to_string();
@@ -174,6 +177,14 @@ pub fn check_completion(
 ) {
     let d = svc.desired;
     if svc.deployments.is_empty() || primary_running != d || old_alive != 0 {
+        return;
+    }
+    // Blue/green, linear and canary complete after their bake time.
+    if svc
+        .deployments
+        .first()
+        .is_some_and(|p| !super::stages::may_complete(p))
+    {
         return;
     }
     let name = svc.name.clone();

@@ -51,11 +51,16 @@ pub fn counts(
 }
 
 fn deployment_config_json(c: &DeploymentConfig) -> Value {
-    json!({
+    let mut v = json!({
         "deploymentCircuitBreaker": { "enable": c.breaker_enable, "rollback": c.breaker_rollback },
         "maximumPercent": c.max_percent,
         "minimumHealthyPercent": c.min_healthy_percent,
-    })
+        "strategy": c.strategy,
+    });
+    if c.strategy != super::stages::ROLLING {
+        v["bakeTimeInMinutes"] = json!(c.bake_time_min);
+    }
+    v
 }
 
 pub fn deployment_json(d: &Deployment, tasks: &BTreeMap<String, Task>, service: &str) -> Value {
@@ -216,6 +221,7 @@ pub fn deployment_config(
         cfg.breaker_enable = flag("enable", cfg.breaker_enable);
         cfg.breaker_rollback = flag("rollback", cfg.breaker_rollback);
     }
+    super::strategy::parse(&mut cfg, dc)?;
     if cfg.min_healthy_percent > 100 || cfg.max_percent < 100 {
         return Err(ApiError::invalid(
             "minimumHealthyPercent must be at most 100 and maximumPercent at least 100.",

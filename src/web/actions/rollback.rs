@@ -113,7 +113,10 @@ pub async fn rollback_service(
         .hidden("action_id", action_id.clone());
     confirm.summary = vec![
         format!("Cluster {} · service {}", cluster_info.name, current.name),
-        format!("Task definition {from} → {to} (a rolling deployment)"),
+        format!(
+            "Task definition {from} → {to} (a {} deployment)",
+            current.deployment_config.strategy_words()
+        ),
     ];
     if new.status == "INACTIVE" {
         confirm.warnings.push(format!(

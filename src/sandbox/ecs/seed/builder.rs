@@ -187,6 +187,8 @@ impl<'a> Seeder<'a> {
             return;
         };
         let deployed = now - spec.deployed_days_ago * DAY;
+        // Blue/green, linear and canary complete after their bake time.
+        let done = deployed + 180_000 + i64::from(spec.config.bake_time_min) * 60_000;
         let dep_id = rollout::deployment_id(&mut ecs.rng);
         let network = spec.awsvpc.then(network_configuration);
         let lbs: Vec<Value> = spec
@@ -216,8 +218,8 @@ impl<'a> Seeder<'a> {
                 desired: spec.desired,
                 failed_tasks: 0,
                 created_ms: deployed,
-                updated_ms: deployed + 180_000,
-                finished_ms: Some(deployed + 180_000),
+                updated_ms: done,
+                finished_ms: Some(done),
                 rollout_state: "COMPLETED".to_string(),
                 rollout_reason: format!("ECS deployment {dep_id} completed."),
                 launch_type: spec.launch.to_string(),
@@ -228,6 +230,9 @@ impl<'a> Seeder<'a> {
                 rollback_of: None,
                 breaker_triggered: false,
                 config: spec.config.clone(),
+                stage: "CLEAN_UP".to_string(),
+                stage_ms: done - 10_000,
+                triggered_alarms: Vec::new(),
             }],
             tags: spec.tags.clone(),
             created_ms: now - 40 * DAY,
@@ -251,11 +256,11 @@ impl<'a> Seeder<'a> {
                     ),
                 ),
                 (
-                    deployed + 180_000,
+                    done,
                     format!("(service {n}) (deployment {dep_id}) deployment completed."),
                 ),
                 (
-                    deployed + 181_000,
+                    done + 1_000,
                     format!("(service {n}) has reached a steady state."),
                 ),
                 (

@@ -4,6 +4,7 @@
 mod builder;
 mod cms;
 pub mod firelens;
+mod history;
 pub mod hostile;
 mod pipeline;
 mod production;

@@ -4,9 +4,10 @@
 use serde_json::{Value, json};
 
 use super::builder::{Img, Seeder, SvcSpec, awslogs, ecr, tags};
+use super::history::{Outcome, Past};
 use crate::sandbox::ecr::Findings;
 use crate::sandbox::ecs::arn;
-use crate::sandbox::ecs::model::Scenario;
+use crate::sandbox::ecs::model::{DeploymentConfig, Scenario};
 use crate::sandbox::ecs::schedules::Schedule;
 
 const CLUSTER: &str = "data-pipeline";
@@ -83,36 +84,58 @@ pub fn seed(s: &mut Seeder<'_>) {
             "authorizationConfig": { "accessPointId": "fsap-0a1b2c3d4e5f6a7b8", "iam": "ENABLED" },
         },
     }]);
-    let app = s.task_def(
-        fargate(
-            "pipeline-app",
-            "1024",
-            "2048",
-            json!([{
-                "name": "pipeline-app",
-                "image": ecr("pipeline-app", "v2.15.1"),
-                "essential": true,
-                "portMappings": [{ "containerPort": 6789, "hostPort": 6789, "protocol": "tcp" }],
-                "environment": [
-                    { "name": "ENV", "value": "production" },
-                    { "name": "MAGE_DATABASE_CONNECTION_URL", "value": "postgresql+psycopg2://mage:changeme@pipeline-db.c9xk2mz1ab.us-east-1.rds.amazonaws.com:5432/mage" },
-                ],
-                "mountPoints": [{ "sourceVolume": "mage-data", "containerPath": "/home/src/mage_data", "readOnly": false }],
-                "healthCheck": { "command": ["CMD-SHELL", "curl -fs http://localhost:6789/api/status || exit 1"], "interval": 30, "timeout": 5, "retries": 3 },
-                "logConfiguration": awslogs("/ecs/data-pipeline/app", "app"),
-            }]),
-            efs.clone(),
-        ),
-        vec![],
-        now - 4 * DAY,
+    let app_body = fargate(
+        "pipeline-app",
+        "1024",
+        "2048",
+        json!([{
+            "name": "pipeline-app",
+            "image": ecr("pipeline-app", "v2.15.1"),
+            "essential": true,
+            "portMappings": [{ "containerPort": 6789, "hostPort": 6789, "protocol": "tcp" }],
+            "environment": [
+                { "name": "ENV", "value": "production" },
+                { "name": "MAGE_DATABASE_CONNECTION_URL", "value": "postgresql+psycopg2://mage:changeme@pipeline-db.c9xk2mz1ab.us-east-1.rds.amazonaws.com:5432/mage" },
+            ],
+            "mountPoints": [{ "sourceVolume": "mage-data", "containerPath": "/home/src/mage_data", "readOnly": false }],
+            "healthCheck": { "command": ["CMD-SHELL", "curl -fs http://localhost:6789/api/status || exit 1"], "interval": 30, "timeout": 5, "retries": 3 },
+            "logConfiguration": awslogs("/ecs/data-pipeline/app", "app"),
+        }]),
+        efs.clone(),
     );
+    // The release before: v2.14.3 with a smaller task.
+    let mut previous = app_body.clone();
+    previous["containerDefinitions"][0]["image"] = json!(ecr("pipeline-app", "v2.14.3"));
+    previous["memory"] = json!("1024");
+    let before = s.task_def(previous, vec![], now - 20 * DAY);
+    let app = s.task_def(app_body, vec![], now - 4 * DAY);
     s.service(SvcSpec {
         desired: 2,
         lb: Some(("pipeline-app-tg", "pipeline-app", 6789)),
         tags: tags(&[("environment", "production")]),
         deployed_days_ago: 4,
+        config: DeploymentConfig {
+            strategy: "BLUE_GREEN".to_string(),
+            bake_time_min: 15,
+            ..DeploymentConfig::default()
+        },
         ..SvcSpec::new(CLUSTER, "pipeline-app", &app)
     });
+    let past = |td, days_ago, outcome| Past {
+        td,
+        days_ago,
+        minutes: 24,
+        outcome,
+    };
+    s.past_deployments(
+        CLUSTER,
+        "pipeline-app",
+        &[
+            past(&before, 20.0, Outcome::Success),
+            past(&app, 6.0, Outcome::Breaker),
+            past(&before, 5.5, Outcome::Success),
+        ],
+    );
     let transformer = s.task_def(
         fargate(
             "pipeline-transformer",

@@ -5,7 +5,9 @@
 use serde_json::{Value, json};
 
 use super::builder::{Img, Seeder, SvcSpec, awslogs, ecr, tags};
+use super::history::{Outcome, Past};
 use crate::sandbox::ecr::Findings;
+use crate::sandbox::ecs::model::DeploymentConfig;
 use crate::sandbox::ecs::{arn, rollout, task_definitions};
 use crate::sandbox::world::World;
 
@@ -148,7 +150,7 @@ pub fn seed(s: &mut Seeder<'_>) {
     s.log_group("/ecs/acme-app-production");
     s.log_group("/ecs/acme-app-production-worker");
     let t = tags(&[("environment", "production")]);
-    s.task_def(body("production-301"), t.clone(), now - 41 * DAY);
+    let rev1 = s.task_def(body("production-301"), t.clone(), now - 41 * DAY);
     let rev2 = s.task_def(body("production-304"), t.clone(), now - 12 * DAY);
     s.task_def(body("production-305"), t, now - DAY);
     s.service(SvcSpec {
@@ -160,9 +162,36 @@ pub fn seed(s: &mut Seeder<'_>) {
         lb: Some(("acme-production-tg", "acme-app-production", 4000)),
         tags: tags(&[("environment", "production"), ("app", "acme")]),
         deployed_days_ago: 12,
+        config: DeploymentConfig {
+            alarm_names: vec![ALARM.to_string()],
+            alarm_rollback: true,
+            ..DeploymentConfig::default()
+        },
         ..SvcSpec::new(CLUSTER, SERVICE, &rev2)
     });
+    // Revision 2 first went out 13 days ago and tripped the CPU alarm.
+    s.past_deployments(
+        CLUSTER,
+        SERVICE,
+        &[
+            Past {
+                td: &rev1,
+                days_ago: 41.0,
+                minutes: 6,
+                outcome: Outcome::Success,
+            },
+            Past {
+                td: &rev2,
+                days_ago: 13.0,
+                minutes: 11,
+                outcome: Outcome::Alarm(ALARM),
+            },
+        ],
+    );
 }
+
+/// The alarm that rolled back revision 2's first deployment.
+const ALARM: &str = "acme-production/acme-production CPU high";
 
 /// The last hour's deployment of production-305 (revision 3).
 pub fn deploy_latest(world: &mut World, at: i64) {

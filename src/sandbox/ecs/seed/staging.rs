@@ -5,9 +5,11 @@
 use serde_json::json;
 
 use super::builder::{Img, Seeder, SvcSpec, awslogs, ecr, tags};
+use super::history::{Outcome, Past};
 use crate::sandbox::ecr::Findings;
 use crate::sandbox::ecs::autoscale::Autoscale;
 use crate::sandbox::ecs::lifecycle::digest_for;
+use crate::sandbox::ecs::model::DeploymentConfig;
 use crate::sandbox::ecs::model::{Scenario, TaskStatus};
 use crate::sandbox::ecs::schedules::Schedule;
 use crate::sandbox::ecs::{rollout, task_definitions};
@@ -46,6 +48,23 @@ const SERVICES: &[(&str, i32, Option<Scenario>)] = &[
     ("geo-api", 2, Some(Scenario::Unhealthy)),
     ("pdf-renderer", 1, Some(Scenario::ImagePull)),
 ];
+
+/// catalog-api deploys linearly, storefront-web with a canary; the rest
+/// roll.
+fn strategy(name: &str) -> DeploymentConfig {
+    let (strategy, step_percent, step_bake_min, bake_time_min) = match name {
+        "catalog-api" => ("LINEAR", 25.0, 2, 5),
+        "storefront-web" => ("CANARY", 10.0, 5, 10),
+        _ => return DeploymentConfig::default(),
+    };
+    DeploymentConfig {
+        strategy: strategy.to_string(),
+        step_percent,
+        step_bake_min,
+        bake_time_min,
+        ..DeploymentConfig::default()
+    }
+}
 
 fn sha_tag(name: &str, n: u8) -> String {
     let d = digest_for(&format!("{name}{n}"));
@@ -115,9 +134,9 @@ pub fn seed(s: &mut Seeder<'_>) {
             ],
         );
         s.log_group(&format!("/ecs/staging/{name}"));
-        s.task_def(body(name, &old), vec![], now - 9 * DAY);
+        let first = s.task_def(body(name, &old), vec![], now - 9 * DAY);
         let td = s.task_def(body(name, &new), vec![], now - 2 * DAY);
-        let mut config = crate::sandbox::ecs::model::DeploymentConfig::default();
+        let mut config = strategy(name);
         if *scenario == Some(Scenario::ImagePull) {
             config.breaker_enable = false;
             config.breaker_rollback = false;
@@ -138,6 +157,26 @@ pub fn seed(s: &mut Seeder<'_>) {
             deployed_days_ago: 2,
             ..SvcSpec::new(CLUSTER, name, &td)
         });
+        let past = |td, days_ago, outcome| Past {
+            td,
+            days_ago,
+            minutes: 9,
+            outcome,
+        };
+        match *name {
+            "catalog-api" => {
+                s.past_deployments(CLUSTER, name, &[past(&first, 9.0, Outcome::Success)])
+            }
+            "storefront-web" => s.past_deployments(
+                CLUSTER,
+                name,
+                &[
+                    past(&first, 9.0, Outcome::Success),
+                    past(&td, 3.0, Outcome::Breaker),
+                ],
+            ),
+            _ => {}
+        }
     }
     for (service, base, minutes) in [("search-api", 6.0, 40), ("orders-api", 4.0, 25)] {
         s.world.ecs.autoscalers.push(Autoscale {
