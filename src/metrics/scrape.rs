@@ -30,6 +30,7 @@ pub(super) fn register(registry: &mut Registry, environments: &[Environment]) {
     let tail_pollers = Gauges::<1>::default();
     let tail_sessions = Gauges::<1>::default();
     let tail_streams = Gauges::<1>::default();
+    let leader = Gauges::<1>::default();
     for env in environments {
         let name = || ("environment", env.name.clone());
         let budget = env.aws.budget();
@@ -71,6 +72,9 @@ pub(super) fn register(registry: &mut Registry, environments: &[Environment]) {
         tail_streams
             .get_or_create(&[name()])
             .set(count(env.tail.followed()));
+        leader
+            .get_or_create(&[name()])
+            .set(i64::from(env.is_leader()));
     }
     registry.register(
         "ecsdeck_aws_calls",
@@ -126,5 +130,10 @@ pub(super) fn register(registry: &mut Registry, environments: &[Environment]) {
         "ecsdeck_tail_followed_streams",
         "Distinct log streams users follow live",
         tail_streams,
+    );
+    registry.register(
+        "ecsdeck_leader",
+        "1 while this replica leads the environment (runs its background refresh and prunes its history; always 1 on SQLite), 0 while it follows",
+        leader,
     );
 }

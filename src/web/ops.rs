@@ -60,6 +60,8 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
             "ready": r.is_ready(),
             "credentials": credentials,
             "aws": aws,
+            // A follower is ready too: it serves the leader's copies.
+            "role": if env.is_leader() { "leader" } else { "follower" },
         }));
     }
     let body = json!({

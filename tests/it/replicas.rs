@@ -193,6 +193,22 @@ async fn two_replicas_make_the_aws_calls_of_one() {
     assert_eq!(two, one, "two replicas call AWS exactly like one");
     assert_eq!(two_rounds, one_rounds);
     assert!(!follower.environments[0].is_leader());
+    // Both are ready (a follower serves the leader's copies); /readyz and
+    // /metrics say which one leads.
+    for (state, role, gauge) in [(&leader, "leader", 1), (&follower, "follower", 0)] {
+        let app = TestApp::new(state.clone());
+        let ready = app.get("/readyz").await;
+        assert_eq!(ready.status.as_u16(), 200, "{}", ready.body);
+        let body: serde_json::Value = serde_json::from_str(&ready.body).unwrap();
+        assert_eq!(body["environments"][0]["role"], role, "{body}");
+        let metrics = app.get("/metrics").await.body;
+        assert!(
+            metrics.contains(&format!(
+                "ecsdeck_leader{{environment=\"sandbox\"}} {gauge}"
+            )),
+            "{role}: {metrics}"
+        );
+    }
 
     // History is recorded once: the follower read nothing from AWS, so
     // its recorder wrote nothing; the leader's wrote what it read.
