@@ -150,6 +150,12 @@ pub struct SandboxArgs {
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:4510")]
     pub bind: SocketAddr,
 
+    /// The AWS region the sandbox is in: every ARN, availability zone
+    /// (`REGIONa`…), ECR registry host and log group ARN carries it.
+    /// (`ecsdeck demo` stays in us-east-1.)
+    #[arg(long, env = "ECSDECK_SANDBOX_REGION", default_value = "us-east-1", value_parser = crate::sandbox::region::Region::parse)]
+    pub region: crate::sandbox::region::Region,
+
     #[command(flatten)]
     pub options: crate::sandbox::SandboxOptions,
 }
@@ -159,6 +165,11 @@ impl SandboxArgs {
     pub fn validate(&self) -> anyhow::Result<()> {
         crate::sandbox::host::check_bind(self.bind, self.options.allow_remote)
             .map_err(anyhow::Error::msg)
+    }
+
+    /// The simulator's configuration: the shared options in `--region`.
+    pub fn to_config(&self) -> crate::sandbox::SandboxConfig {
+        self.options.to_config().with_region(self.region.clone())
     }
 }
 
@@ -379,5 +390,33 @@ mod tests {
         assert!((budget.fraction() - 0.2).abs() < 1e-9);
         assert!(demo(&["--aws-budget", "0"]).is_err());
         assert!(demo(&["--aws-budget", "101"]).is_err());
+    }
+
+    fn sandbox(args: &[&str]) -> Result<SandboxArgs, clap::Error> {
+        let argv = ["ecsdeck", "sandbox"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv)?.command {
+            Command::Sandbox(s) => Ok(s),
+            other => panic!("parsed {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sandbox_region_defaults_to_us_east_1_and_refuses_non_region_names() {
+        assert_eq!(
+            sandbox(&[]).unwrap().to_config().region.as_str(),
+            "us-east-1"
+        );
+        let eu = sandbox(&["--region", "eu-west-1"]).unwrap().to_config();
+        assert_eq!(eu.region.as_str(), "eu-west-1");
+        let err = sandbox(&["--region", "bad"]).unwrap_err().to_string();
+        assert!(err.contains("invalid value 'bad' for '--region"), "{err}");
+        assert!(
+            err.contains("expected an AWS region name such as us-east-1"),
+            "{err}"
+        );
+        assert!(
+            demo(&["--region", "eu-west-1"]).is_err(),
+            "the demo stays in us-east-1"
+        );
     }
 }
