@@ -391,32 +391,4 @@ mod tests {
         assert!(demo(&["--aws-budget", "0"]).is_err());
         assert!(demo(&["--aws-budget", "101"]).is_err());
     }
-
-    fn sandbox(args: &[&str]) -> Result<SandboxArgs, clap::Error> {
-        let argv = ["ecsdeck", "sandbox"].iter().chain(args).copied();
-        match Cli::try_parse_from(argv)?.command {
-            Command::Sandbox(s) => Ok(s),
-            other => panic!("parsed {other:?}"),
-        }
-    }
-
-    #[test]
-    fn sandbox_region_defaults_to_us_east_1_and_refuses_non_region_names() {
-        assert_eq!(
-            sandbox(&[]).unwrap().to_config().region.as_str(),
-            "us-east-1"
-        );
-        let eu = sandbox(&["--region", "eu-west-1"]).unwrap().to_config();
-        assert_eq!(eu.region.as_str(), "eu-west-1");
-        let err = sandbox(&["--region", "bad"]).unwrap_err().to_string();
-        assert!(err.contains("invalid value 'bad' for '--region"), "{err}");
-        assert!(
-            err.contains("expected an AWS region name such as us-east-1"),
-            "{err}"
-        );
-        assert!(
-            demo(&["--region", "eu-west-1"]).is_err(),
-            "the demo stays in us-east-1"
-        );
-    }
 }
