@@ -150,6 +150,12 @@ pub struct SandboxArgs {
     #[arg(long, env = "ECSDECK_SANDBOX_BIND", default_value = "127.0.0.1:4510")]
     pub bind: SocketAddr,
 
+    /// The AWS region the sandbox is in: every ARN, availability zone
+    /// (`REGIONa`…), ECR registry host and log group ARN carries it.
+    /// (`ecsdeck demo` stays in us-east-1.)
+    #[arg(long, env = "ECSDECK_SANDBOX_REGION", default_value = "us-east-1", value_parser = crate::sandbox::region::Region::parse)]
+    pub region: crate::sandbox::region::Region,
+
     #[command(flatten)]
     pub options: crate::sandbox::SandboxOptions,
 }
@@ -159,6 +165,11 @@ impl SandboxArgs {
     pub fn validate(&self) -> anyhow::Result<()> {
         crate::sandbox::host::check_bind(self.bind, self.options.allow_remote)
             .map_err(anyhow::Error::msg)
+    }
+
+    /// The simulator's configuration: the shared options in `--region`.
+    pub fn to_config(&self) -> crate::sandbox::SandboxConfig {
+        self.options.to_config().with_region(self.region.clone())
     }
 }
 

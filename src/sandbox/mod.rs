@@ -16,6 +16,7 @@ pub mod host;
 pub mod loggen;
 pub mod logs;
 pub mod options;
+pub mod region;
 pub mod rpc_cbor;
 pub mod server;
 pub mod sts;
@@ -92,6 +93,9 @@ pub struct SandboxConfig {
     /// Answer any `Host` (`--allow-remote`); otherwise only loopback names
     /// and addresses (`host::loopback_only`).
     pub allow_remote: bool,
+    /// The region the sandbox is in (`--region`): every ARN, availability
+    /// zone, registry host and seeded `awslogs-region` carries it.
+    pub region: region::Region,
 }
 
 impl Default for SandboxConfig {
@@ -108,6 +112,7 @@ impl Default for SandboxConfig {
             timings: TaskTimings::default(),
             tick_ms: 500,
             allow_remote: false,
+            region: region::Region::default(),
         }
     }
 }
@@ -150,6 +155,12 @@ impl SandboxConfig {
 
     pub fn with_throttle(mut self, throttle: Throttle) -> Self {
         self.throttle = throttle;
+        self
+    }
+
+    /// The sandbox in `region` instead of us-east-1.
+    pub fn with_region(mut self, region: region::Region) -> Self {
+        self.region = region;
         self
     }
 

@@ -8,11 +8,15 @@ use crate::sandbox::ecr::EcrStore;
 use crate::sandbox::ecs::{self, EcsState};
 use crate::sandbox::elb::ElbStore;
 use crate::sandbox::logs::LogStore;
+use crate::sandbox::region::Region;
 use crate::sandbox::sts::StsState;
 
 #[derive(Debug)]
 pub struct World {
     pub clock: SimClock,
+    /// The region every ARN, availability zone and registry host is in
+    /// (each store keeps a copy for the ARNs it renders).
+    pub region: Region,
     pub ecs: EcsState,
     pub ecr: EcrStore,
     pub logs: LogStore,
@@ -30,25 +34,20 @@ impl World {
     /// An empty world on `clock`.
     pub fn new(clock: SimClock) -> Self {
         let now = clock.now_ms();
-        Self {
-            clock,
-            ecs: EcsState::new(42, Default::default(), now),
-            ecr: EcrStore::new(),
-            logs: LogStore::new(),
-            alarms: AlarmStore::default(),
-            elb: ElbStore::new(),
-            autoscaling: AutoscalingStore::default(),
-            sts: StsState::default(),
-        }
+        Self::in_region(clock, 42, Default::default(), now, Region::default())
     }
 
-    /// A world populated with `config.fleet`.
-    pub fn from_config(config: &SandboxConfig) -> Self {
-        let clock = SimClock::new(config.speed);
-        let now = clock.now_ms();
+    fn in_region(
+        clock: SimClock,
+        seed: u64,
+        timings: crate::sandbox::TaskTimings,
+        now: i64,
+        region: Region,
+    ) -> Self {
         let mut world = Self {
             clock,
-            ecs: EcsState::new(config.seed, config.timings.clone(), now),
+            region: region.clone(),
+            ecs: EcsState::new(seed, timings, now),
             ecr: EcrStore::new(),
             logs: LogStore::new(),
             alarms: AlarmStore::default(),
@@ -56,6 +55,26 @@ impl World {
             autoscaling: AutoscalingStore::default(),
             sts: StsState::default(),
         };
+        world.ecs.region = region.clone();
+        world.ecr.region = region.clone();
+        world.logs.region = region.clone();
+        world.alarms.region = region.clone();
+        world.elb.region = region.clone();
+        world.autoscaling.region = region;
+        world
+    }
+
+    /// A world populated with `config.fleet`.
+    pub fn from_config(config: &SandboxConfig) -> Self {
+        let clock = SimClock::new(config.speed);
+        let now = clock.now_ms();
+        let mut world = Self::in_region(
+            clock,
+            config.seed,
+            config.timings.clone(),
+            now,
+            config.region.clone(),
+        );
         ecs::seed::build(&mut world, &config.fleet, now);
         world
     }

@@ -26,7 +26,11 @@ fn row(env: &str, cluster: &str) -> String {
 #[tokio::test]
 async fn two_regions_render_together_with_environment_columns_and_a_filter() {
     let east = start_sandbox(SandboxConfig::one_cluster("orders", 2, 1).with_speed(0.0001)).await;
-    let west = start_sandbox(SandboxConfig::one_cluster("billing", 3, 1).with_speed(0.0001)).await;
+    let west = start_sandbox_in(
+        "eu-west-1",
+        SandboxConfig::one_cluster("billing", 3, 1).with_speed(0.0001),
+    )
+    .await;
     let app = TestApp::new(
         app_state_from_config(&two_envs(&east.endpoint_url(), &west.endpoint_url())).await,
     );
@@ -101,12 +105,43 @@ async fn two_regions_render_together_with_environment_columns_and_a_filter() {
         Some("/?q=prod-us")
     );
     assert!(cluster.exists(".env-switcher a[data-env=\"prod-eu\"][aria-current]"));
+
+    // Each sandbox is really in its environment's region: the ARNs AWS
+    // hands out, as the cluster pages show them, carry it.
+    for (env, cluster, arn) in [
+        (
+            "prod-eu",
+            "billing",
+            "arn:aws:ecs:eu-west-1:123456789012:cluster/billing",
+        ),
+        (
+            "prod-us",
+            "orders",
+            "arn:aws:ecs:us-east-1:123456789012:cluster/orders",
+        ),
+    ] {
+        let page = viewer.get(&format!("/{env}/clusters/{cluster}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert_eq!(page.texts("h1 + .arn"), [arn]);
+    }
+    let service = viewer
+        .get("/prod-eu/clusters/billing/services/svc-00000")
+        .await;
+    assert_eq!(service.status, 200, "{}", service.body);
+    assert_eq!(
+        service.texts("h1 + .arn"),
+        ["arn:aws:ecs:eu-west-1:123456789012:service/billing/svc-00000"]
+    );
 }
 
 #[tokio::test]
 async fn a_stopped_region_shows_its_error_on_its_rows_only() {
     let east = start_sandbox(SandboxConfig::one_cluster("orders", 2, 1).with_speed(0.0001)).await;
-    let west = start_sandbox(SandboxConfig::one_cluster("billing", 1, 1).with_speed(0.0001)).await;
+    let west = start_sandbox_in(
+        "eu-west-1",
+        SandboxConfig::one_cluster("billing", 1, 1).with_speed(0.0001),
+    )
+    .await;
     let west_url = west.endpoint_url();
     west.shutdown().await;
     let app = TestApp::new(app_state_from_config(&two_envs(&east.endpoint_url(), &west_url)).await);
@@ -171,7 +206,11 @@ async fn a_black_holed_region_never_holds_up_the_others() {
 #[tokio::test]
 async fn a_region_that_stops_after_its_first_read_shows_stale_rows_only() {
     let east = start_sandbox(SandboxConfig::one_cluster("orders", 2, 1).with_speed(0.0001)).await;
-    let west = start_sandbox(SandboxConfig::one_cluster("billing", 1, 1).with_speed(0.0001)).await;
+    let west = start_sandbox_in(
+        "eu-west-1",
+        SandboxConfig::one_cluster("billing", 1, 1).with_speed(0.0001),
+    )
+    .await;
     let clock = ecsdeck::clock::Clock::manual();
     let timing = ecsdeck::fleet::CacheTiming {
         clock: clock.clone(),

@@ -78,6 +78,7 @@ mod sandbox_ecs_wire;
 mod sandbox_logs_filter;
 mod sandbox_logs_fleet;
 mod sandbox_logs_tail;
+mod sandbox_region;
 mod sandbox_remote;
 mod sandbox_wire;
 mod web_fuzz;

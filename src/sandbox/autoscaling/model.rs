@@ -14,8 +14,7 @@ pub const MAX_POLICIES: usize = 50;
 pub const MAX_ACTIVITIES: usize = 100;
 pub const DIMENSION: &str = "ecs:service:DesiredCount";
 pub const NAMESPACE: &str = "ecs";
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
+use crate::sandbox::region::Region;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PolicyKind {
@@ -84,18 +83,33 @@ impl ScalableTarget {
         format!("service/{}/{}", self.cluster, self.service)
     }
 
-    pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:application-autoscaling:{REGION}:{ACCOUNT}:scalable-target/{}",
-            self.alarm_id
+    pub fn arn(&self, r: &Region) -> String {
+        r.arn(
+            "application-autoscaling",
+            &format!("scalable-target/{}", self.alarm_id),
         )
     }
 
-    pub fn policy_arn(&self, name: &str) -> String {
-        format!(
-            "arn:aws:autoscaling:{REGION}:{ACCOUNT}:scalingPolicy:{}:resource/ecs/{}:policyName/{name}",
-            self.alarm_id,
-            self.resource_id()
+    pub fn policy_arn(&self, r: &Region, name: &str) -> String {
+        r.arn(
+            "autoscaling",
+            &format!(
+                "scalingPolicy:{}:resource/ecs/{}:policyName/{name}",
+                self.alarm_id,
+                self.resource_id()
+            ),
+        )
+    }
+
+    /// The ARN of scheduled action `name` of this target.
+    pub fn scheduled_action_arn(&self, r: &Region, name: &str) -> String {
+        r.arn(
+            "autoscaling",
+            &format!(
+                "scheduledAction:{}:resource/ecs/{}:scheduledActionName/{name}",
+                self.alarm_id,
+                self.resource_id()
+            ),
         )
     }
 
@@ -105,7 +119,7 @@ impl ScalableTarget {
         self.activities.truncate(MAX_ACTIVITIES);
     }
 
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(&self, r: &Region) -> Value {
         json!({
             "ServiceNamespace": NAMESPACE,
             "ResourceId": self.resource_id(),
@@ -114,7 +128,7 @@ impl ScalableTarget {
             "MaxCapacity": self.max,
             "RoleARN": self.role_arn,
             "CreationTime": secs(self.created_ms),
-            "ScalableTargetARN": self.arn(),
+            "ScalableTargetARN": self.arn(r),
             "SuspendedState": {
                 "DynamicScalingInSuspended": false,
                 "DynamicScalingOutSuspended": false,
@@ -132,6 +146,8 @@ pub fn secs(ms: i64) -> f64 {
 /// Scalable targets by resource id (`service/CLUSTER/SERVICE`).
 #[derive(Debug, Default)]
 pub struct AutoscalingStore {
+    /// The sandbox's region (set by `World`), for the ARNs rendered here.
+    pub region: crate::sandbox::region::Region,
     pub targets: BTreeMap<String, ScalableTarget>,
     /// Activities and targets created so far (ids).
     pub counter: u64,

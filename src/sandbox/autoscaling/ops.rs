@@ -179,7 +179,11 @@ pub fn register(world: &mut World, body: &Value, now: i64) -> Result<Value, ApiE
         };
         scaling::set_desired(world, &id, new_max, cause, now);
     }
-    let arn = world.autoscaling.targets.get(&id).map(ScalableTarget::arn);
+    let arn = world
+        .autoscaling
+        .targets
+        .get(&id)
+        .map(|t| t.arn(&world.autoscaling.region));
     Ok(json!({ "ScalableTargetARN": arn }))
 }
 
@@ -249,7 +253,10 @@ pub fn selected<'a>(
 }
 
 pub fn describe_targets(store: &AutoscalingStore, body: &Value) -> Result<Value, ApiError> {
-    let all: Vec<Value> = selected(store, body)?.iter().map(|t| t.to_json()).collect();
+    let all: Vec<Value> = selected(store, body)?
+        .iter()
+        .map(|t| t.to_json(&store.region))
+        .collect();
     let (items, next) = page(&all, body)?;
     Ok(json!({ "ScalableTargets": items, "NextToken": next }))
 }
@@ -268,7 +275,7 @@ pub fn describe_scheduled(store: &AutoscalingStore, body: &Value) -> Result<Valu
             }
             all.push(json!({
                 "ScheduledActionName": a.name,
-                "ScheduledActionARN": format!("arn:aws:autoscaling:us-east-1:123456789012:scheduledAction:{}:resource/ecs/{}:scheduledActionName/{}", t.alarm_id, t.resource_id(), a.name),
+                "ScheduledActionARN": t.scheduled_action_arn(&store.region, &a.name),
                 "ServiceNamespace": NAMESPACE,
                 "Schedule": a.schedule,
                 "Timezone": a.timezone,

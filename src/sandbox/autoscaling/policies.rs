@@ -2,6 +2,7 @@
 //! Target tracking takes ECS's predefined CPU and memory metrics; step
 //! scaling is stored and listed as configured.
 
+use crate::sandbox::region::Region;
 use serde_json::{Value, json};
 
 use super::model::{
@@ -107,11 +108,12 @@ pub fn put(store: &mut AutoscalingStore, body: &Value, now: i64) -> Result<Value
             )));
         }
     };
+    let region = store.region.clone();
     let target = store
         .targets
         .get_mut(&id)
         .ok_or_else(|| not_registered(&id))?;
-    let arn = target.policy_arn(&name);
+    let arn = target.policy_arn(&region, &name);
     let policy = Policy {
         name: name.clone(),
         arn: arn.clone(),
@@ -130,13 +132,13 @@ pub fn put(store: &mut AutoscalingStore, body: &Value, now: i64) -> Result<Value
         target.policies.push(policy);
     }
     let tracking = body.get("PolicyType").and_then(Value::as_str) == Some("TargetTrackingScaling");
-    let alarms = alarms_of(&target.resource_id(), &target.alarm_id, tracking);
+    let alarms = alarms_of(&region, &target.resource_id(), &target.alarm_id, tracking);
     Ok(json!({ "PolicyARN": arn, "Alarms": alarms }))
 }
 
 /// The alarms AWS creates for a target-tracking policy (none listed for
 /// step scaling: its alarms are the user's).
-fn alarms_of(resource: &str, alarm_id: &str, tracking: bool) -> Vec<Value> {
+fn alarms_of(region: &Region, resource: &str, alarm_id: &str, tracking: bool) -> Vec<Value> {
     if !tracking {
         return Vec::new();
     }
@@ -146,7 +148,7 @@ fn alarms_of(resource: &str, alarm_id: &str, tracking: bool) -> Vec<Value> {
             let alarm = format!("TargetTracking-{resource}-{kind}-{alarm_id}");
             json!({
                 "AlarmName": alarm,
-                "AlarmARN": format!("arn:aws:cloudwatch:us-east-1:123456789012:alarm:{alarm}"),
+                "AlarmARN": region.arn("cloudwatch", &format!("alarm:{alarm}")),
             })
         })
         .collect()
@@ -188,7 +190,12 @@ pub fn describe(store: &AutoscalingStore, body: &Value) -> Result<Value, ApiErro
                         "ScaleInCooldown": scale_in_cooldown_s,
                         "DisableScaleIn": disable_scale_in,
                     });
-                    v["Alarms"] = json!(alarms_of(&t.resource_id(), &t.alarm_id, true));
+                    v["Alarms"] = json!(alarms_of(
+                        &store.region,
+                        &t.resource_id(),
+                        &t.alarm_id,
+                        true
+                    ));
                 }
                 PolicyKind::StepScaling { config } => {
                     v["PolicyType"] = json!("StepScaling");

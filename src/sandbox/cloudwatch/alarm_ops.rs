@@ -98,7 +98,7 @@ pub fn put_metric_alarm(store: &mut AlarmStore, body: &Value, now: i64) -> Resul
     }
     let alarm = Alarm {
         name: name.to_string(),
-        arn: format!("arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}"),
+        arn: store.region.arn("cloudwatch", &format!("alarm:{name}")),
         description: text(body, "AlarmDescription")
             .unwrap_or("")
             .chars()

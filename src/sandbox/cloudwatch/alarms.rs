@@ -39,6 +39,8 @@ pub struct Alarm {
 
 #[derive(Debug, Default)]
 pub struct AlarmStore {
+    /// The sandbox's region (set by `World`), for the ARNs rendered here.
+    pub region: crate::sandbox::region::Region,
     pub alarms: BTreeMap<String, Alarm>,
 }
 

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::errors::{page, repository_not_found, slice};
-use super::model::Repository;
+use super::model::{Region, Repository};
 use crate::sandbox::error::ApiError;
 use crate::sandbox::logs::input::opt_str_list;
 
 pub fn describe_repositories(
+    region: &Region,
     repos: &BTreeMap<String, Repository>,
     body: &Value,
 ) -> Result<Value, ApiError> {
@@ -31,7 +32,8 @@ pub fn describe_repositories(
         None => repos.values().collect(),
     };
     let (page, next) = slice(chosen, start, max);
-    let mut out = json!({ "repositories": page.iter().map(|r| r.json()).collect::<Vec<_>>() });
+    let mut out =
+        json!({ "repositories": page.iter().map(|r| r.json(region)).collect::<Vec<_>>() });
     if let Some(t) = next {
         out["nextToken"] = json!(t);
     }

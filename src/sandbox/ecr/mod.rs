@@ -56,6 +56,8 @@ pub struct NewImage {
 /// All repositories and images of the sandbox.
 #[derive(Debug, Default)]
 pub struct EcrStore {
+    /// The sandbox's region (set by `World`), for the ARNs rendered here.
+    pub region: crate::sandbox::region::Region,
     repos: BTreeMap<String, Repository>,
 }
 
@@ -136,7 +138,9 @@ impl EcrStore {
     /// Answers one `AmazonEC2ContainerRegistry_V20150921.<op>` call.
     pub fn handle(&mut self, op: &str, body: &Value, _now_ms: i64) -> Result<Value, ApiError> {
         match op {
-            "DescribeRepositories" => describe::describe_repositories(&self.repos, body),
+            "DescribeRepositories" => {
+                describe::describe_repositories(&self.region, &self.repos, body)
+            }
             "DescribeImages" => images::describe_images(&self.repos, body),
             "ListImages" => images::list_images(&self.repos, body),
             "BatchGetImage" => images::batch_get_image(&self.repos, body),

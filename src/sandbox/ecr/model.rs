@@ -5,9 +5,7 @@ use sha2::{Digest, Sha256};
 
 use super::Findings;
 
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
-pub const REGISTRY_HOST: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+pub use crate::sandbox::region::{ACCOUNT, Region};
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.docker.distribution.manifest.v2+json";
 pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.docker.container.image.v1+json";
 const LAYER_MEDIA_TYPE: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
@@ -96,20 +94,20 @@ pub struct Repository {
 }
 
 impl Repository {
-    pub fn arn(&self) -> String {
-        format!("arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{}", self.name)
+    pub fn arn(&self, r: &Region) -> String {
+        r.arn("ecr", &format!("repository/{}", self.name))
     }
 
-    pub fn uri(&self) -> String {
-        format!("{REGISTRY_HOST}/{}", self.name)
+    pub fn uri(&self, r: &Region) -> String {
+        format!("{}/{}", r.ecr_host(), self.name)
     }
 
-    pub fn json(&self) -> Value {
+    pub fn json(&self, r: &Region) -> Value {
         json!({
-            "repositoryArn": self.arn(),
+            "repositoryArn": self.arn(r),
             "registryId": ACCOUNT,
             "repositoryName": self.name,
-            "repositoryUri": self.uri(),
+            "repositoryUri": self.uri(r),
             "createdAt": epoch_seconds(self.created_ms),
             "imageTagMutability": if self.immutable_tags { "IMMUTABLE" } else { "MUTABLE" },
             "imageScanningConfiguration": { "scanOnPush": self.scan_on_push },

@@ -5,45 +5,53 @@ use serde_json::Value;
 
 use crate::sandbox::error::ApiError;
 
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
-pub const ECR_HOST: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+pub use crate::sandbox::region::{ACCOUNT, Region};
 
-fn prefix() -> String {
-    format!("arn:aws:ecs:{REGION}:{ACCOUNT}")
+fn prefix(r: &Region) -> String {
+    r.arn("ecs", "").trim_end_matches(':').to_string()
 }
 
-pub fn cluster_arn(cluster: &str) -> String {
-    format!("{}:cluster/{cluster}", prefix())
+pub fn cluster_arn(r: &Region, cluster: &str) -> String {
+    format!("{}:cluster/{cluster}", prefix(r))
 }
 
-pub fn service_arn(cluster: &str, service: &str) -> String {
-    format!("{}:service/{cluster}/{service}", prefix())
+pub fn service_arn(r: &Region, cluster: &str, service: &str) -> String {
+    format!("{}:service/{cluster}/{service}", prefix(r))
 }
 
-pub fn task_arn(cluster: &str, id: &str) -> String {
-    format!("{}:task/{cluster}/{id}", prefix())
+pub fn task_arn(r: &Region, cluster: &str, id: &str) -> String {
+    format!("{}:task/{cluster}/{id}", prefix(r))
 }
 
-pub fn task_def_arn(family: &str, revision: i32) -> String {
-    format!("{}:task-definition/{family}:{revision}", prefix())
+pub fn task_def_arn(r: &Region, family: &str, revision: i32) -> String {
+    format!("{}:task-definition/{family}:{revision}", prefix(r))
 }
 
-pub fn container_instance_arn(cluster: &str, id: &str) -> String {
-    format!("{}:container-instance/{cluster}/{id}", prefix())
+pub fn container_instance_arn(r: &Region, cluster: &str, id: &str) -> String {
+    format!("{}:container-instance/{cluster}/{id}", prefix(r))
 }
 
-pub fn service_deployment_arn(cluster: &str, service: &str, deployment_id: &str) -> String {
+pub fn service_deployment_arn(
+    r: &Region,
+    cluster: &str,
+    service: &str,
+    deployment_id: &str,
+) -> String {
     let short = deployment_id.trim_start_matches("ecs-svc/");
     format!(
         "{}:service-deployment/{cluster}/{service}/{short}",
-        prefix()
+        prefix(r)
     )
 }
 
-pub fn service_revision_arn(cluster: &str, service: &str, deployment_id: &str) -> String {
+pub fn service_revision_arn(
+    r: &Region,
+    cluster: &str,
+    service: &str,
+    deployment_id: &str,
+) -> String {
     let short = deployment_id.trim_start_matches("ecs-svc/");
-    format!("{}:service-revision/{cluster}/{service}/{short}", prefix())
+    format!("{}:service-revision/{cluster}/{service}/{short}", prefix(r))
 }
 
 /// The resource part after `:kind/` of an ECS ARN, or `None` if `s` is not
@@ -125,8 +133,9 @@ pub fn service_deployment_ref(s: &str) -> Option<(String, String, String)> {
 
 /// (repository, tag or digest) for an image in this account's ECR, or `None`
 /// for an image hosted elsewhere (Docker Hub, public.ecr.aws).
-pub fn ecr_image(image: &str) -> Option<(String, String)> {
-    let path = image.strip_prefix(ECR_HOST)?.strip_prefix('/')?;
+pub fn ecr_image(r: &Region, image: &str) -> Option<(String, String)> {
+    let host = r.ecr_host();
+    let path = image.strip_prefix(host.as_str())?.strip_prefix('/')?;
     if let Some((repo, digest)) = path.split_once('@') {
         return Some((repo.to_string(), digest.to_string()));
     }

@@ -55,7 +55,7 @@ pub fn create(ecs: &mut EcsState, body: &Value) -> Result<Value, ApiError> {
     }
     let cluster = Cluster {
         name: name.to_string(),
-        arn: arn::cluster_arn(name),
+        arn: arn::cluster_arn(&ecs.region, name),
         status: "ACTIVE".to_string(),
         tags,
         container_insights: insights,

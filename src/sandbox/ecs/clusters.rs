@@ -102,7 +102,10 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         let name = arn::cluster_name(Some(r))?;
         match ecs.clusters.get(&name) {
             Some(c) => clusters.push(cluster_json(c, body)),
-            None => failures.push(render::failure(&arn::cluster_arn(&name), "MISSING")),
+            None => failures.push(render::failure(
+                &arn::cluster_arn(&ecs.region, &name),
+                "MISSING",
+            )),
         }
     }
     Ok(json!({ "clusters": clusters, "failures": failures }))
@@ -189,7 +192,7 @@ pub fn describe_instances(ecs: &EcsState, body: &Value) -> Result<Value, ApiErro
         let (_, id) = arn::container_instance_ref(r);
         let Some(ci) = c.instances.get(&id) else {
             failures.push(render::failure(
-                &arn::container_instance_arn(&c.name, &id),
+                &arn::container_instance_arn(&ecs.region, &c.name, &id),
                 "MISSING",
             ));
             continue;

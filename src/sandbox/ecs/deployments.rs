@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::arn::{self, str_field};
+use super::arn::{self, Region, str_field};
 use super::model::{Cluster, Deployment, Service};
 use super::render::{self, opt, ts};
 use super::services::counts;
@@ -22,14 +22,14 @@ fn visible(svc: &Service) -> Vec<&Deployment> {
     all
 }
 
-fn brief(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
+fn brief(r: &Region, c: &Cluster, svc: &Service, d: &Deployment) -> Value {
     let mut v = json!({
-        "serviceDeploymentArn": arn::service_deployment_arn(&c.name, &svc.name, &d.id),
+        "serviceDeploymentArn": arn::service_deployment_arn(r, &c.name, &svc.name, &d.id),
         "serviceArn": svc.arn,
         "clusterArn": c.arn,
         "createdAt": ts(d.created_ms),
         "startedAt": ts(d.created_ms),
-        "targetServiceRevisionArn": arn::service_revision_arn(&c.name, &svc.name, &d.id),
+        "targetServiceRevisionArn": arn::service_revision_arn(r, &c.name, &svc.name, &d.id),
         "status": d.sd_status,
     });
     opt(&mut v, "finishedAt", d.finished_ms.map(ts));
@@ -39,10 +39,10 @@ fn brief(c: &Cluster, svc: &Service, d: &Deployment) -> Value {
 
 /// A revision summary; `weight` is its share of production traffic
 /// (blue/green, linear, canary).
-fn revision(c: &Cluster, svc: &Service, d: &Deployment, weight: Option<f64>) -> Value {
+fn revision(r: &Region, c: &Cluster, svc: &Service, d: &Deployment, weight: Option<f64>) -> Value {
     let (running, pending) = counts(&c.tasks, &svc.name, Some(&d.id));
     let mut v = json!({
-        "arn": arn::service_revision_arn(&c.name, &svc.name, &d.id),
+        "arn": arn::service_revision_arn(r, &c.name, &svc.name, &d.id),
         "requestedTaskCount": if d.status == "PRIMARY" { d.desired } else { running + pending },
         "runningTaskCount": running,
         "pendingTaskCount": pending,
@@ -105,8 +105,8 @@ fn monitor(enabled: bool, triggered: bool, finished: bool) -> &'static str {
     }
 }
 
-fn full(c: &Cluster, svc: &Service, d: &Deployment, now: i64) -> Value {
-    let mut v = brief(c, svc, d);
+fn full(r: &Region, c: &Cluster, svc: &Service, d: &Deployment, now: i64) -> Value {
+    let mut v = brief(r, c, svc, d);
     if let Some(o) = v.as_object_mut() {
         o.remove("targetServiceRevisionArn");
     }
@@ -115,10 +115,10 @@ fn full(c: &Cluster, svc: &Service, d: &Deployment, now: i64) -> Value {
     let sources: Vec<Value> = all
         .iter()
         .filter(|s| d.sources.contains(&s.id))
-        .map(|s| revision(c, svc, s, weight.map(|w| 100.0 - w)))
+        .map(|s| revision(r, c, svc, s, weight.map(|w| 100.0 - w)))
         .collect();
     v["sourceServiceRevisions"] = json!(sources);
-    v["targetServiceRevision"] = revision(c, svc, d, weight);
+    v["targetServiceRevision"] = revision(r, c, svc, d, weight);
     v["updatedAt"] = ts(d.updated_ms);
     v["deploymentConfiguration"] = configuration(d);
     v["lifecycleStage"] = json!(d.stage);
@@ -146,7 +146,7 @@ fn full(c: &Cluster, svc: &Service, d: &Deployment, now: i64) -> Value {
         v["rollback"] = json!({
             "reason": reason,
             "startedAt": ts(rb.created_ms),
-            "serviceRevisionArn": arn::service_revision_arn(&c.name, &svc.name, &rb.id),
+            "serviceRevisionArn": arn::service_revision_arn(r, &c.name, &svc.name, &rb.id),
         });
     }
     if d.sd_status == "STOPPED" {
@@ -211,7 +211,7 @@ pub fn list(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         .filter(|d| statuses.is_empty() || statuses.contains(&d.sd_status))
         .filter(|d| after.is_none_or(|a| d.created_ms >= a))
         .filter(|d| before.is_none_or(|b| d.created_ms <= b))
-        .map(|d| brief(c, svc, d))
+        .map(|d| brief(&ecs.region, c, svc, d))
         .collect();
     let (page, next) = pagination::page("ListServiceDeployments", body, &items, 20, 100)?;
     Ok(render::with_token(
@@ -249,7 +249,7 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let mut failures = Vec::new();
     for a in &arns {
         match locate(ecs, a) {
-            Some((c, svc, d)) => out.push(full(c, svc, d, ecs.advanced_to_ms)),
+            Some((c, svc, d)) => out.push(full(&ecs.region, c, svc, d, ecs.advanced_to_ms)),
             None => failures.push(render::failure(a, "MISSING")),
         }
     }

@@ -70,7 +70,7 @@ pub struct Images<'a> {
 impl Images<'_> {
     /// Whether `image` (a full image reference) can be pulled.
     pub fn pullable(&self, image: &str) -> bool {
-        match arn::ecr_image(image) {
+        match arn::ecr_image(&self.ecr.region, image) {
             None => true,
             Some((repo, tag)) => {
                 let sep = if tag.starts_with("sha256:") { '@' } else { ':' };
@@ -153,6 +153,8 @@ pub fn create(
     now: i64,
 ) -> Task {
     let id = hex_id(rng, 32);
+    // The sandbox's region, which its ECR (the registry tasks pull from) is in.
+    let region = &images.ecr.region;
     let (cpu_units, memory_mib) = task_size(spec.def);
     let mut containers = Vec::new();
     let mut pull_failure = None;
@@ -179,7 +181,7 @@ pub fn create(
         }
         let names = super::log_names::TaskNames {
             task_id: &id,
-            task_arn: &arn::task_arn(spec.cluster, &id),
+            task_arn: &arn::task_arn(region, spec.cluster, &id),
             cluster: spec.cluster,
         };
         let log = log_target(c, &name, &names, &image, rng);
@@ -219,7 +221,7 @@ pub fn create(
     };
     let az = match instance {
         Some((_, az)) => az.to_string(),
-        None => ["us-east-1a", "us-east-1b", "us-east-1c"][rng.random_range(0..3)].to_string(),
+        None => region.az(rng.random_range(0..3)),
     };
     let private_ip = format!(
         "10.0.{}.{}",
@@ -231,7 +233,7 @@ pub fn create(
         .unwrap_or(memory_mib)
         .to_string();
     Task {
-        arn: arn::task_arn(spec.cluster, &id),
+        arn: arn::task_arn(region, spec.cluster, &id),
         cluster: spec.cluster.to_string(),
         service: spec.service.map(str::to_string),
         deployment_id: spec.deployment_id.map(str::to_string),

@@ -57,6 +57,8 @@ pub struct EcsState {
     pub advanced_to_ms: i64,
     /// Log lines are written only from this time on.
     pub log_from_ms: i64,
+    /// The sandbox's region (set by `World`), for every ECS ARN and AZ.
+    pub region: crate::sandbox::region::Region,
 }
 
 impl Default for EcsState {
@@ -77,6 +79,7 @@ impl EcsState {
             timings,
             advanced_to_ms: now_ms,
             log_from_ms: now_ms,
+            region: Default::default(),
         }
     }
 }

@@ -122,10 +122,17 @@ pub struct Service {
 
 impl Service {
     /// An ACTIVE service without deployments, created at `now`.
-    pub fn new(cluster: &str, name: &str, task_definition: &str, desired: i32, now: i64) -> Self {
+    pub fn new(
+        region: &super::arn::Region,
+        cluster: &str,
+        name: &str,
+        task_definition: &str,
+        desired: i32,
+        now: i64,
+    ) -> Self {
         Self {
             name: name.to_string(),
-            arn: super::arn::service_arn(cluster, name),
+            arn: super::arn::service_arn(region, cluster, name),
             cluster: cluster.to_string(),
             status: "ACTIVE".to_string(),
             desired,

@@ -67,7 +67,7 @@ fn container_images(ecs: &EcsState, td: &str) -> Vec<Value> {
 
 fn revision(ecs: &EcsState, c: &Cluster, svc: &Service, d: &Deployment) -> Value {
     let mut v = json!({
-        "serviceRevisionArn": arn::service_revision_arn(&c.name, &svc.name, &d.id),
+        "serviceRevisionArn": arn::service_revision_arn(&ecs.region, &c.name, &svc.name, &d.id),
         "serviceArn": svc.arn,
         "clusterArn": c.arn,
         "taskDefinition": d.task_definition,
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn revision_arns_parse_and_refuse_others() {
-        let a = arn::service_revision_arn("c", "s", "ecs-svc/123");
+        let a = arn::service_revision_arn(&arn::Region::default(), "c", "s", "ecs-svc/123");
         assert_eq!(
             revision_ref(&a),
             Some(("c".into(), "s".into(), "ecs-svc/123".into()))

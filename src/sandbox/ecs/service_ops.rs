@@ -95,7 +95,14 @@ pub fn create(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiEr
             "Task definition does not support launch_type FARGATE.",
         ));
     }
-    let mut svc = Service::new(&cluster_name, &name, &td_arn, desired as i32, now);
+    let mut svc = Service::new(
+        &ecs.region,
+        &cluster_name,
+        &name,
+        &td_arn,
+        desired as i32,
+        now,
+    );
     if let Some(dc) = body.get("deploymentConfiguration") {
         svc.deployment_config = deployment_config(&svc.deployment_config, dc)?;
     }

@@ -189,7 +189,7 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
         match found {
             Some(s) => services.push(service_json(s, c, tags)),
             None => failures.push(render::failure(
-                &arn::service_arn(&c.name, &name),
+                &arn::service_arn(&ecs.region, &c.name, &name),
                 "MISSING",
             )),
         }

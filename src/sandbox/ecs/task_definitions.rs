@@ -89,7 +89,7 @@ pub fn register(
     let revs = ecs.task_defs.entry(family.clone()).or_default();
     let revision = revs.last().map(|d| d.revision + 1).unwrap_or(1);
     let def = TaskDef {
-        arn: arn::task_def_arn(&family, revision),
+        arn: arn::task_def_arn(&ecs.region, &family, revision),
         family,
         revision,
         status: "ACTIVE".to_string(),

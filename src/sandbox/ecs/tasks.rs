@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::arn::{self, includes, str_field};
+use super::arn::{self, Region, includes, str_field};
 use super::lifecycle;
 use super::model::{Cluster, Task, TaskStatus};
 use super::render::{self, opt, ts};
@@ -13,23 +13,24 @@ use super::{EcsState, pagination, schedules, task_definitions};
 use crate::sandbox::error::ApiError;
 use crate::sandbox::world::World;
 
-fn container_arn(task: &Task, name: &str) -> String {
+fn container_arn(r: &Region, task: &Task, name: &str) -> String {
     let h = hex::encode(Sha256::digest(format!("{}/{name}", task.id).as_bytes()));
-    format!(
-        "arn:aws:ecs:{}:{}:container/{}/{}/{}-{}-{}-{}-{}",
-        arn::REGION,
-        arn::ACCOUNT,
-        task.cluster,
-        task.id,
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
+    r.arn(
+        "ecs",
+        &format!(
+            "container/{}/{}/{}-{}-{}-{}-{}",
+            task.cluster,
+            task.id,
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        ),
     )
 }
 
-pub fn task_json(t: &Task, with_tags: bool) -> Value {
+pub fn task_json(r: &Region, t: &Task, with_tags: bool) -> Value {
     let awsvpc = t.launch_type == "FARGATE";
     let attachment_id = format!("{}-{}", &t.id[..8], &t.id[8..12]);
     let containers: Vec<Value> = t
@@ -37,7 +38,7 @@ pub fn task_json(t: &Task, with_tags: bool) -> Value {
         .iter()
         .map(|c| {
             let mut v = json!({
-                "containerArn": container_arn(t, &c.name),
+                "containerArn": container_arn(r, t, &c.name),
                 "taskArn": t.arn,
                 "name": c.name,
                 "image": c.image,
@@ -66,7 +67,7 @@ pub fn task_json(t: &Task, with_tags: bool) -> Value {
         .collect();
     let mut v = json!({
         "taskArn": t.arn,
-        "clusterArn": arn::cluster_arn(&t.cluster),
+        "clusterArn": arn::cluster_arn(r, &t.cluster),
         "taskDefinitionArn": t.task_definition,
         "attributes": [{ "name": "ecs.cpu-architecture", "value": "x86_64" }],
         "availabilityZone": t.az,
@@ -194,12 +195,12 @@ pub fn describe(ecs: &EcsState, body: &Value) -> Result<Value, ApiError> {
     let mut failures = Vec::new();
     for r in &refs {
         match find(c, r) {
-            Some(t) => tasks.push(task_json(t, tags)),
+            Some(t) => tasks.push(task_json(&ecs.region, t, tags)),
             None => {
                 let a = if r.starts_with("arn:") {
                     r.clone()
                 } else {
-                    arn::task_arn(&c.name, r)
+                    arn::task_arn(&ecs.region, &c.name, r)
                 };
                 failures.push(render::failure(&a, "MISSING"));
             }
@@ -227,7 +228,7 @@ pub fn stop(ecs: &mut EcsState, body: &Value, now: i64) -> Result<Value, ApiErro
         .get_mut(&id)
         .ok_or_else(|| ApiError::invalid("The referenced task was not found."))?;
     lifecycle::request_stop(t, rng, timings, "UserInitiated", &reason, now);
-    Ok(json!({ "task": task_json(t, false) }))
+    Ok(json!({ "task": task_json(&ecs.region, t, false) }))
 }
 
 pub fn run(world: &mut World, body: &Value, now: i64) -> Result<Value, ApiError> {
@@ -280,7 +281,7 @@ pub fn run(world: &mut World, body: &Value, now: i64) -> Result<Value, ApiError>
         ) {
             Some(id) => {
                 if let Some(t) = c.tasks.get(&id) {
-                    tasks.push(task_json(t, false));
+                    tasks.push(task_json(&images.ecr.region, t, false));
                 }
             }
             None => failures.push(render::failure(&c.arn, "RESOURCE:MEMORY")),

@@ -47,11 +47,18 @@ pub fn all(ecs: &EcsState) -> BTreeMap<String, Group> {
                     arn: arn.to_string(),
                     name: name_of(arn).to_string(),
                     port,
-                    target_type: if s.network.is_some() { "ip" } else { "instance" },
-                    load_balancer_arn: format!(
-                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/{}-alb/{:016x}",
-                        c.name,
-                        (c.name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    target_type: if s.network.is_some() {
+                        "ip"
+                    } else {
+                        "instance"
+                    },
+                    load_balancer_arn: ecs.region.arn(
+                        "elasticloadbalancing",
+                        &format!(
+                            "loadbalancer/app/{}-alb/{:016x}",
+                            c.name,
+                            (c.name.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        ),
                     ),
                     services: Vec::new(),
                 });

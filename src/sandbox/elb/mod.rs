@@ -44,6 +44,8 @@ impl Default for HealthCheck {
 /// services that use them).
 #[derive(Debug, Default)]
 pub struct ElbStore {
+    /// The sandbox's region (set by `World`), for the ARNs rendered here.
+    pub region: crate::sandbox::region::Region,
     pub health_checks: BTreeMap<String, HealthCheck>,
     /// Deregistration delay (seconds) of every group.
     pub deregistration_delay_s: i64,
@@ -54,6 +56,7 @@ impl ElbStore {
         Self {
             health_checks: BTreeMap::new(),
             deregistration_delay_s: 300,
+            region: Default::default(),
         }
     }
 

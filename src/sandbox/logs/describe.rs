@@ -1,5 +1,6 @@
 //! DescribeLogGroups and DescribeLogStreams.
 
+use crate::sandbox::region::Region;
 use serde_json::{Map, Value, json};
 
 use super::input::{limit, opt_bool, opt_str, opt_str_list};
@@ -8,7 +9,7 @@ use super::tokens::{decode_name, encode_name};
 use super::{group_name_from_identifier, resolve_group};
 use crate::sandbox::error::ApiError;
 
-pub fn group_json(g: &Group) -> Value {
+pub fn group_json(r: &Region, g: &Group) -> Value {
     let mut m = Map::new();
     m.insert("logGroupName".into(), json!(g.name));
     m.insert("creationTime".into(), json!(g.creation_ms));
@@ -16,15 +17,15 @@ pub fn group_json(g: &Group) -> Value {
         m.insert("retentionInDays".into(), json!(days));
     }
     m.insert("metricFilterCount".into(), json!(0));
-    m.insert("arn".into(), json!(g.arn()));
+    m.insert("arn".into(), json!(g.arn(r)));
     m.insert("storedBytes".into(), json!(g.stored_bytes()));
     m.insert("logGroupClass".into(), json!("STANDARD"));
-    m.insert("logGroupArn".into(), json!(g.log_group_arn()));
+    m.insert("logGroupArn".into(), json!(g.log_group_arn(r)));
     m.insert("deletionProtectionEnabled".into(), json!(false));
     Value::Object(m)
 }
 
-pub fn describe_log_groups(data: &Groups, body: &Value) -> Result<Value, ApiError> {
+pub fn describe_log_groups(r: &Region, data: &Groups, body: &Value) -> Result<Value, ApiError> {
     let prefix = opt_str(body, "logGroupNamePrefix")?;
     let pattern = opt_str(body, "logGroupNamePattern")?;
     if prefix.is_some() && pattern.is_some() {
@@ -54,14 +55,14 @@ pub fn describe_log_groups(data: &Groups, body: &Value) -> Result<Value, ApiErro
     };
     let mut matching = data.groups.values().filter(wanted);
     let page: Vec<&Group> = matching.by_ref().take(limit).collect();
-    let mut out = json!({ "logGroups": page.iter().map(|g| group_json(g)).collect::<Vec<_>>() });
+    let mut out = json!({ "logGroups": page.iter().map(|g| group_json(r, g)).collect::<Vec<_>>() });
     if let (Some(last), Some(_)) = (page.last(), matching.next()) {
         out["nextToken"] = json!(encode_name(0, &last.name));
     }
     Ok(out)
 }
 
-pub fn stream_json(group: &Group, s: &Stream) -> Value {
+pub fn stream_json(r: &Region, group: &Group, s: &Stream) -> Value {
     let mut m = Map::new();
     m.insert("logStreamName".into(), json!(s.name));
     m.insert("creationTime".into(), json!(s.creation_ms));
@@ -73,12 +74,12 @@ pub fn stream_json(group: &Group, s: &Stream) -> Value {
         m.insert("lastIngestionTime".into(), json!(t));
     }
     m.insert("uploadSequenceToken".into(), json!(s.sequence_token()));
-    m.insert("arn".into(), json!(s.arn(&group.name)));
+    m.insert("arn".into(), json!(s.arn(r, &group.name)));
     m.insert("storedBytes".into(), json!(s.stored_bytes));
     Value::Object(m)
 }
 
-pub fn describe_log_streams(data: &Groups, body: &Value) -> Result<Value, ApiError> {
+pub fn describe_log_streams(r: &Region, data: &Groups, body: &Value) -> Result<Value, ApiError> {
     let group = resolve_group(data, body)?;
     let prefix = opt_str(body, "logStreamNamePrefix")?;
     let by_time = match opt_str(body, "orderBy")? {
@@ -126,7 +127,7 @@ pub fn describe_log_streams(data: &Groups, body: &Value) -> Result<Value, ApiErr
     let more = rows.len() > limit;
     rows.truncate(limit);
     let mut out = json!({
-        "logStreams": rows.iter().map(|(_, s)| stream_json(group, s)).collect::<Vec<_>>()
+        "logStreams": rows.iter().map(|(_, s)| stream_json(r, group, s)).collect::<Vec<_>>()
     });
     if let (true, Some((k, s))) = (more, rows.last()) {
         out["nextToken"] = json!(encode_name(*k, &s.name));

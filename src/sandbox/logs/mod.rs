@@ -22,6 +22,8 @@ use store::{Group, Groups, Stream};
 /// All log groups, streams and events of the sandbox.
 #[derive(Debug, Default)]
 pub struct LogStore {
+    /// The sandbox's region (set by `World`), for the ARNs rendered here.
+    pub region: crate::sandbox::region::Region,
     data: Groups,
     /// Open Live Tail sessions and recent starts (`live_tail`).
     pub live: live_tail::Sessions,
@@ -71,8 +73,8 @@ impl LogStore {
     /// Answers one `Logs_20140328.<op>` call.
     pub fn handle(&mut self, op: &str, body: &Value, now_ms: i64) -> Result<Value, ApiError> {
         match op {
-            "DescribeLogGroups" => describe::describe_log_groups(&self.data, body),
-            "DescribeLogStreams" => describe::describe_log_streams(&self.data, body),
+            "DescribeLogGroups" => describe::describe_log_groups(&self.region, &self.data, body),
+            "DescribeLogStreams" => describe::describe_log_streams(&self.region, &self.data, body),
             "GetLogEvents" => events::get_log_events(&self.data, body),
             "FilterLogEvents" => filter::filter_log_events(&self.data, body),
             "CreateLogGroup" => write::create_log_group(&mut self.data, body, now_ms),

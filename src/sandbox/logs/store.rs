@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The account and region every sandbox ARN uses.
-pub const ACCOUNT: &str = "123456789012";
-pub const REGION: &str = "us-east-1";
+pub use crate::sandbox::region::{ACCOUNT, Region};
 
 /// CloudWatch counts 26 bytes of overhead per event.
 pub const EVENT_OVERHEAD: i64 = 26;
@@ -127,10 +126,10 @@ impl Stream {
         format!("4963{:052}", self.upload_count)
     }
 
-    pub fn arn(&self, group: &str) -> String {
-        format!(
-            "arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:log-stream:{}",
-            self.name
+    pub fn arn(&self, r: &Region, group: &str) -> String {
+        r.arn(
+            "logs",
+            &format!("log-group:{group}:log-stream:{}", self.name),
         )
     }
 }
@@ -149,13 +148,13 @@ impl Group {
     }
 
     /// `arn:…:log-group:NAME:*` (the `arn` member).
-    pub fn arn(&self) -> String {
-        format!("{}:*", self.log_group_arn())
+    pub fn arn(&self, r: &Region) -> String {
+        format!("{}:*", self.log_group_arn(r))
     }
 
     /// `arn:…:log-group:NAME` (the `logGroupArn` member).
-    pub fn log_group_arn(&self) -> String {
-        format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{}", self.name)
+    pub fn log_group_arn(&self, r: &Region) -> String {
+        r.arn("logs", &format!("log-group:{}", self.name))
     }
 }
 

@@ -22,6 +22,13 @@ pub async fn start_sandbox(config: SandboxConfig) -> SandboxHandle {
         .expect("sandbox starts")
 }
 
+/// Starts a sandbox on 127.0.0.1:0 in `region` (e.g. `eu-west-1`): its
+/// ARNs, availability zones and registry host carry that region.
+pub async fn start_sandbox_in(region: &str, config: SandboxConfig) -> SandboxHandle {
+    let region = sandbox::region::Region::parse(region).expect("a region name");
+    start_sandbox(config.with_region(region)).await
+}
+
 /// Real SDK clients pointed at the sandbox.
 pub async fn sdk(sb: &SandboxHandle) -> Sdk {
     // Unlimited: tests drive the sandbox with these, throttling included.

@@ -12,6 +12,7 @@ use crate::sandbox::ecs::model::{
     TaskStatus,
 };
 use crate::sandbox::ecs::{arn, rollout, task_definitions};
+use crate::sandbox::region::{self, Region};
 use crate::sandbox::world::World;
 
 pub struct Seeder<'a> {
@@ -73,8 +74,9 @@ pub fn tags(pairs: &[(&str, &str)]) -> Tags {
         .collect()
 }
 
+/// An image in the template region's registry (see [`Seeder::task_def`]).
 pub fn ecr(repo: &str, tag: &str) -> String {
-    format!("{}/{repo}:{tag}", arn::ECR_HOST)
+    format!("{}/{repo}:{tag}", Region::us_east_1().ecr_host())
 }
 
 const DAY: i64 = 86_400_000;
@@ -89,7 +91,7 @@ impl<'a> Seeder<'a> {
             name.to_string(),
             Cluster {
                 name: name.to_string(),
-                arn: arn::cluster_arn(name),
+                arn: arn::cluster_arn(&self.world.region, name),
                 status: "ACTIVE".to_string(),
                 tags,
                 container_insights: true,
@@ -110,6 +112,7 @@ impl<'a> Seeder<'a> {
         memory: i64,
     ) {
         let ecs = &mut self.world.ecs;
+        let region = ecs.region.clone();
         let Some(c) = ecs.clusters.get_mut(cluster) else {
             return;
         };
@@ -119,12 +122,12 @@ impl<'a> Seeder<'a> {
             c.instances.insert(
                 id.clone(),
                 ContainerInstance {
-                    arn: arn::container_instance_arn(cluster, &id),
+                    arn: arn::container_instance_arn(&region, cluster, &id),
                     id,
                     ec2_instance_id: ec2,
                     cpu,
                     memory,
-                    az: ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3].to_string(),
+                    az: region.az(i),
                     status: "ACTIVE".to_string(),
                     agent_connected: true,
                     registered_ms: self.now - 20 * DAY,
@@ -135,12 +138,14 @@ impl<'a> Seeder<'a> {
     }
 
     pub fn repo(&mut self, name: &str, images: &[Img<'_>]) {
-        let World { ecs, ecr, .. } = &mut *self.world;
+        let World {
+            ecs, ecr, region, ..
+        } = &mut *self.world;
         ecr.create_repository(name, true, false, self.now - 200 * DAY);
         for (i, img) in images.iter().enumerate() {
             let key = match img.tags.first() {
-                Some(t) => ecr_ref(name, t),
-                None => format!("{}/{name}@untagged-{i}", arn::ECR_HOST),
+                Some(t) => region.relocate_str(&ecr_ref(name, t)),
+                None => format!("{}/{name}@untagged-{i}", region.ecr_host()),
             };
             let digest = digest_for(&key);
             ecs.seeded_images.insert(format!("{name}@{digest}"));
@@ -166,8 +171,10 @@ impl<'a> Seeder<'a> {
             .create_group(name, Some(30), self.now - 100 * DAY);
     }
 
-    /// Registers a revision; returns its ARN.
-    pub fn task_def(&mut self, body: Value, tags: Tags, registered_ms: i64) -> String {
+    /// Registers a revision (moved from the us-east-1 template into the
+    /// sandbox's region); returns its ARN.
+    pub fn task_def(&mut self, mut body: Value, tags: Tags, registered_ms: i64) -> String {
+        self.world.region.relocate(&mut body);
         match task_definitions::register(&mut self.world.ecs, body, tags, registered_ms) {
             Ok(d) => d.arn,
             Err(e) => {
@@ -178,7 +185,9 @@ impl<'a> Seeder<'a> {
     }
 
     pub fn service(&mut self, spec: SvcSpec<'_>) {
-        let World { ecs, ecr, .. } = &mut *self.world;
+        let World {
+            ecs, ecr, region, ..
+        } = &mut *self.world;
         let now = self.now;
         let Some(c) = ecs.clusters.get_mut(spec.cluster) else {
             return;
@@ -195,9 +204,9 @@ impl<'a> Seeder<'a> {
             .lb
             .map(|(tg, container, port)| {
                 vec![json!({
-                    "targetGroupArn": format!(
-                        "arn:aws:elasticloadbalancing:{}:{}:targetgroup/{tg}/{}",
-                        arn::REGION, arn::ACCOUNT, &digest_for(tg)[7..23]
+                    "targetGroupArn": region.arn(
+                        "elasticloadbalancing",
+                        &format!("targetgroup/{tg}/{}", &digest_for(tg)[7..23]),
                     ),
                     "containerName": container,
                     "containerPort": port,
@@ -238,7 +247,7 @@ impl<'a> Seeder<'a> {
             created_ms: now - 40 * DAY,
             scenario: spec.scenario,
             steady: true,
-            ..Service::new(spec.cluster, spec.name, &def.arn, spec.desired, now)
+            ..Service::new(region, spec.cluster, spec.name, &def.arn, spec.desired, now)
         };
         if let Some(s) = spec.scenario {
             svc.tags
@@ -358,6 +367,6 @@ pub fn network_configuration() -> Value {
 pub fn awslogs(group: &str, prefix: &str) -> Value {
     json!({
         "logDriver": "awslogs",
-        "options": { "awslogs-group": group, "awslogs-region": arn::REGION, "awslogs-stream-prefix": prefix },
+        "options": { "awslogs-group": group, "awslogs-region": region::TEMPLATE, "awslogs-stream-prefix": prefix },
     })
 }

@@ -130,12 +130,13 @@ pub fn seed(s: &mut Seeder<'_>) {
 /// Half an hour ago someone deployed cms 1.19.0, which was never pushed:
 /// the circuit breaker fails it and rolls back to 1.18.0.
 pub fn failed_deploy(world: &mut World, at: i64) {
-    let body = single(
+    let mut body = single(
         "websight-cms",
         &ecr("websight-cms", "1.19.0"),
         8080,
         json!({}),
     );
+    world.region.relocate(&mut body);
     let ecs = &mut world.ecs;
     let Ok(def) = task_definitions::register(ecs, body, vec![], at) else {
         return;

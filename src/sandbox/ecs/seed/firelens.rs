@@ -45,7 +45,7 @@ pub fn seed(s: &mut Seeder<'_>) {
                         "logDriver": "awsfirelens",
                         "options": {
                             "Name": "cloudwatch_logs",
-                            "region": arn::REGION,
+                            "region": crate::sandbox::region::TEMPLATE,
                             "log_group_name": GROUP,
                             "log_stream_prefix": "events/",
                             "auto_create_group": "false",

@@ -22,7 +22,7 @@ fn secret(name: &str) -> Value {
         "name": name,
         "valueFrom": format!(
             "arn:aws:secretsmanager:{}:{}:secret:acme/production/{}-Ab12Cd",
-            arn::REGION, arn::ACCOUNT, name.to_ascii_lowercase().replace('_', "-")
+            crate::sandbox::region::TEMPLATE, arn::ACCOUNT, name.to_ascii_lowercase().replace('_', "-")
         ),
     })
 }

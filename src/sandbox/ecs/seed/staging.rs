@@ -220,7 +220,8 @@ pub fn seed(s: &mut Seeder<'_>) {
 /// pdf-renderer's deployment of an image that was never pushed (no circuit
 /// breaker): stuck IN_PROGRESS with CannotPullContainerError.
 pub fn stuck_deploy(world: &mut World, at: i64) {
-    let body = body("pdf-renderer", "sha-0000000-missing");
+    let mut body = body("pdf-renderer", "sha-0000000-missing");
+    world.region.relocate(&mut body);
     let ecs = &mut world.ecs;
     let Ok(def) = task_definitions::register(ecs, body, vec![], at) else {
         return;
