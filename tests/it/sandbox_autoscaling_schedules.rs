@@ -317,7 +317,10 @@ async fn a_step_policy_named_by_an_alarm_in_alarm_scales_out_by_its_step_once_pe
         .send()
         .await
         .unwrap();
-    assert_eq!(alarm.metric_alarms()[0].alarm_actions(), std::slice::from_ref(&arn));
+    assert_eq!(
+        alarm.metric_alarms()[0].alarm_actions(),
+        std::slice::from_ref(&arn)
+    );
 
     skip_minutes(&sb, 2);
     assert_eq!(desired(&sb), 4, "2 + the +2 step");

@@ -346,3 +346,7 @@ impl Cron {
         None
     }
 }
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod tests;

@@ -245,3 +245,53 @@ pub fn run(world: &mut World, now: i64) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::config;
+
+    #[test]
+    fn steps_pick_by_distance_and_percentages_round_as_aws_does() {
+        let c = config(&json!({
+            "AdjustmentType": "PercentChangeInCapacity",
+            "MinAdjustmentMagnitude": 3,
+            "StepAdjustments": [
+                { "MetricIntervalUpperBound": 0.0, "ScalingAdjustment": -50 },
+                { "MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 20.0, "ScalingAdjustment": 15 },
+                { "MetricIntervalLowerBound": 20.0, "ScalingAdjustment": 100 },
+            ],
+        }))
+        .unwrap();
+        assert_eq!(c.cooldown_s, 300);
+        // 15% of 10 is 1.5, rounded down, then raised to the magnitude 3.
+        assert_eq!(c.apply(10, 5.0), Some(13));
+        assert_eq!(c.apply(10, 20.0), Some(20));
+        assert_eq!(c.apply(10, -4.0), Some(5));
+        let exact = config(&json!({
+            "AdjustmentType": "ExactCapacity",
+            "StepAdjustments": [{ "MetricIntervalLowerBound": 0.0, "ScalingAdjustment": 6 }],
+        }))
+        .unwrap();
+        assert_eq!(exact.apply(2, 1.0), Some(6));
+        assert_eq!(exact.apply(2, -1.0), None, "no step below the threshold");
+    }
+
+    #[test]
+    fn bad_configurations_are_refused() {
+        for bad in [
+            json!({ "AdjustmentType": "Double", "StepAdjustments": [{ "ScalingAdjustment": 1 }] }),
+            json!({ "AdjustmentType": "ChangeInCapacity", "StepAdjustments": [] }),
+            json!({ "AdjustmentType": "ChangeInCapacity", "MinAdjustmentMagnitude": 2,
+                    "StepAdjustments": [{ "ScalingAdjustment": 1 }] }),
+            json!({ "AdjustmentType": "ChangeInCapacity", "StepAdjustments": [
+                { "MetricIntervalLowerBound": 0.0, "MetricIntervalUpperBound": 20.0, "ScalingAdjustment": 1 },
+                { "MetricIntervalLowerBound": 10.0, "ScalingAdjustment": 2 }] }),
+            json!({ "AdjustmentType": "ChangeInCapacity", "Cooldown": -1,
+                    "StepAdjustments": [{ "ScalingAdjustment": 1 }] }),
+        ] {
+            assert!(config(&bad).is_err(), "{bad}");
+        }
+    }
+}
