@@ -339,3 +339,40 @@ async fn a_step_policy_named_by_an_alarm_in_alarm_scales_out_by_its_step_once_pe
     assert_eq!(desired(&sb), 7, "never past max");
     assert_eq!(activities(&aas).await.len(), 3);
 }
+
+#[tokio::test]
+async fn an_action_runs_only_between_its_start_and_end_time() {
+    use aws_sdk_applicationautoscaling::primitives::DateTime;
+    let (sb, aas) = apps().await;
+    let start = now_ms(&sb) / 60_000 * 60_000 + 20 * 60_000;
+    aas.put_scheduled_action()
+        .service_namespace(ServiceNamespace::Ecs)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .resource_id(RESOURCE)
+        .scheduled_action_name("window")
+        .schedule("rate(10 minutes)")
+        .start_time(DateTime::from_millis(start))
+        .end_time(DateTime::from_millis(start + 25 * 60_000))
+        .scalable_target_action(ScalableTargetAction::builder().max_capacity(5).build())
+        .send()
+        .await
+        .unwrap();
+    let listed = aas
+        .describe_scheduled_actions()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(RESOURCE)
+        .send()
+        .await
+        .unwrap();
+    let a = &listed.scheduled_actions()[0];
+    assert_eq!(a.start_time().map(|t| t.to_millis().unwrap()), Some(start));
+    assert_eq!(a.schedule(), "rate(10 minutes)");
+    skip_minutes(&sb, 19);
+    assert!(activities(&aas).await.is_empty(), "before its start");
+    // Due at start + 10 and start + 20 minutes; start + 30 is past its end.
+    skip_minutes(&sb, 60);
+    let acts = activities(&aas).await;
+    assert_eq!(acts.len(), 2);
+    assert_eq!(acts[0].description(), "Setting max capacity to 5");
+    assert_eq!(min_max(&aas).await, (1, 5));
+}
