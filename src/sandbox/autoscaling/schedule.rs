@@ -1,11 +1,10 @@
 //! Schedule expressions of scheduled actions, as Application Auto Scaling
 //! reads them: `at(yyyy-mm-ddThh:mm:ss)`, `rate(N unit)` and the six-field
 //! `cron(min hour dom month dow year)` (`*`, `?`, numbers, names, lists,
-//! ranges and `/` steps), in the action's time zone. The sandbox knows a
-//! small table of zones (fixed offsets plus the US and EU daylight-saving
-//! rules); anything else is refused at PutScheduledAction.
+//! ranges and `/` steps), in the action's time zone (any IANA name; an
+//! unknown one is refused at PutScheduledAction).
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 const MINUTE: i64 = 60_000;
 /// How far ahead a cron expression is searched for its next match.
@@ -32,135 +31,43 @@ pub struct Cron {
     years: Option<Vec<bool>>,
 }
 
-/// Daylight saving rules the sandbox knows.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Dst {
-    None,
-    /// Second Sunday of March 02:00 local to first Sunday of November.
-    Us,
-    /// Last Sunday of March 01:00 UTC to last Sunday of October.
-    Eu,
-}
-
-/// A time zone: its standard offset in minutes and its DST rule.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Zone {
-    std_min: i64,
-    dst: Dst,
-}
-
-const ZONES: [(&str, i64, Dst); 16] = [
-    ("UTC", 0, Dst::None),
-    ("Etc/UTC", 0, Dst::None),
-    ("GMT", 0, Dst::None),
-    ("America/New_York", -300, Dst::Us),
-    ("America/Chicago", -360, Dst::Us),
-    ("America/Denver", -420, Dst::Us),
-    ("America/Los_Angeles", -480, Dst::Us),
-    ("America/Phoenix", -420, Dst::None),
-    ("Europe/London", 0, Dst::Eu),
-    ("Europe/Dublin", 0, Dst::Eu),
-    ("Europe/Paris", 60, Dst::Eu),
-    ("Europe/Berlin", 60, Dst::Eu),
-    ("Europe/Amsterdam", 60, Dst::Eu),
-    ("Asia/Tokyo", 540, Dst::None),
-    ("Asia/Kolkata", 330, Dst::None),
-    ("Asia/Singapore", 480, Dst::None),
-];
+/// A time zone of the IANA database (bundled with `jiff`, so the
+/// sandbox does not depend on the host's zoneinfo).
+#[derive(Debug, Clone)]
+pub struct Zone(jiff::tz::TimeZone);
 
 impl Zone {
-    pub const UTC: Zone = Zone {
-        std_min: 0,
-        dst: Dst::None,
-    };
+    pub fn utc() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
 
-    /// The zone named `name` (`Etc/GMT+5` is five hours *behind* UTC).
+    /// The zone named `name` (`Etc/GMT+5` is five hours *behind* UTC, as
+    /// in the IANA database).
     pub fn parse(name: &str) -> Result<Zone, String> {
-        if let Some((_, std_min, dst)) = ZONES.iter().find(|(n, ..)| *n == name) {
-            return Ok(Zone {
-                std_min: *std_min,
-                dst: *dst,
-            });
-        }
-        if let Some(h) = name.strip_prefix("Etc/GMT")
-            && let Ok(h) = h.parse::<i64>()
-            && (-14..=12).contains(&h)
-        {
-            return Ok(Zone {
-                std_min: -h * 60,
-                dst: Dst::None,
-            });
-        }
-        Err(format!(
-            "Time zone '{}' is not known to the ecsdeck sandbox (it knows UTC, Etc/GMT±N and {})",
-            name.chars().take(64).collect::<String>(),
-            ZONES[3..]
-                .iter()
-                .map(|z| z.0)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        jiff::tz::db().get(name).map(Zone).map_err(|_| {
+            format!(
+                "Time zone '{}' is not a valid IANA time zone name",
+                name.chars().take(64).collect::<String>()
+            )
+        })
     }
 
     /// Offset from UTC in ms at UTC instant `utc_ms`.
     fn offset_ms(&self, utc_ms: i64) -> i64 {
-        let std = self.std_min * MINUTE;
-        let Ok(t) = OffsetDateTime::from_unix_timestamp(utc_ms.div_euclid(1000)) else {
-            return std;
-        };
-        let year = t.year();
-        let in_dst = match self.dst {
-            Dst::None => false,
-            Dst::Us => {
-                let start = sunday(year, Month::March, 2) + 2 * 60 * MINUTE - std;
-                let end = sunday(year, Month::November, 1) + 2 * 60 * MINUTE - std - 60 * MINUTE;
-                (start..end).contains(&utc_ms)
-            }
-            Dst::Eu => {
-                let start = last_sunday(year, Month::March) + 60 * MINUTE;
-                let end = last_sunday(year, Month::October) + 60 * MINUTE;
-                (start..end).contains(&utc_ms)
-            }
-        };
-        std + if in_dst { 60 * MINUTE } else { 0 }
+        jiff::Timestamp::from_millisecond(utc_ms)
+            .map(|t| i64::from(self.0.to_offset(t).seconds()) * 1000)
+            .unwrap_or(0)
     }
 
     /// The UTC instant of local wall-clock time `local_ms` (as if UTC).
-    fn to_utc(self, local_ms: i64) -> i64 {
-        let guess = local_ms - self.std_min * MINUTE;
+    fn to_utc(&self, local_ms: i64) -> i64 {
+        let guess = local_ms - self.offset_ms(local_ms);
         local_ms - self.offset_ms(guess)
     }
 
-    fn to_local(self, utc_ms: i64) -> i64 {
+    fn to_local(&self, utc_ms: i64) -> i64 {
         utc_ms + self.offset_ms(utc_ms)
     }
-}
-
-/// Midnight UTC (ms) of the `nth` Sunday of `month`.
-fn sunday(year: i32, month: Month, nth: u8) -> i64 {
-    Date::from_calendar_date(year, month, 1)
-        .ok()
-        .map(|first| {
-            let skip = (7 - first.weekday().number_days_from_sunday()) % 7;
-            let day = 1 + i64::from(skip) + 7 * (i64::from(nth) - 1);
-            midnight(first) + (day - 1) * 1440 * MINUTE
-        })
-        .unwrap_or_default()
-}
-
-fn last_sunday(year: i32, month: Month) -> i64 {
-    let next = if month == Month::December {
-        Date::from_calendar_date(year + 1, Month::January, 1)
-    } else {
-        Date::from_calendar_date(year, month.next(), 1)
-    };
-    next.ok()
-        .and_then(Date::previous_day)
-        .map(|last| {
-            let back = i64::from(last.weekday().number_days_from_sunday());
-            midnight(last) - back * 1440 * MINUTE
-        })
-        .unwrap_or_default()
 }
 
 fn midnight(d: Date) -> i64 {

@@ -58,7 +58,7 @@ fn lists_ranges_steps_and_years() {
     );
     let never = Schedule::parse("cron(0 0 1 1 ? 1999)").unwrap();
     assert_eq!(
-        never.next_after(Zone::UTC, 0, utc("2026-01-01T00:00")),
+        never.next_after(Zone::utc(), 0, utc("2026-01-01T00:00")),
         None
     );
 }
@@ -68,18 +68,21 @@ fn at_and_rate() {
     let at = Schedule::parse("at(2026-12-24T18:30:00)").unwrap();
     let zone = Zone::parse("Etc/GMT+5").unwrap();
     assert_eq!(
-        at.next_after(zone, 0, utc("2026-12-24T00:00")),
+        at.next_after(zone.clone(), 0, utc("2026-12-24T00:00")),
         Some(utc("2026-12-24T23:30"))
     );
-    assert_eq!(at.next_after(zone, 0, utc("2026-12-25T00:00")), None);
+    assert_eq!(
+        at.next_after(zone.clone(), 0, utc("2026-12-25T00:00")),
+        None
+    );
     let rate = Schedule::parse("rate(2 hours)").unwrap();
     let anchor = utc("2026-01-01T00:10");
     assert_eq!(
-        rate.next_after(Zone::UTC, anchor, anchor),
+        rate.next_after(Zone::utc(), anchor, anchor),
         Some(utc("2026-01-01T02:10"))
     );
     assert_eq!(
-        rate.next_after(Zone::UTC, anchor, utc("2026-01-01T05:00")),
+        rate.next_after(Zone::utc(), anchor, utc("2026-01-01T05:00")),
         Some(utc("2026-01-01T06:10"))
     );
 }

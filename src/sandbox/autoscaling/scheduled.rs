@@ -168,7 +168,7 @@ fn due(a: &mut ScheduledAction, now: i64) -> bool {
     a.checked_ms = now;
     let (Ok(schedule), Ok(zone)) = (
         Schedule::parse(&a.schedule),
-        a.timezone.as_deref().map_or(Ok(Zone::UTC), Zone::parse),
+        a.timezone.as_deref().map_or(Ok(Zone::utc()), Zone::parse),
     ) else {
         return false;
     };
