@@ -65,6 +65,7 @@ mod ops_readyz;
 mod replicas;
 mod replicas_handover;
 mod replicas_store;
+mod sandbox_autoscaling_schedules;
 mod sandbox_cloudwatch;
 mod sandbox_ecr_images;
 mod sandbox_ecs_create;

@@ -27,7 +27,7 @@ pub enum PolicyKind {
         scale_in_cooldown_s: i64,
         disable_scale_in: bool,
     },
-    /// Listed as configured; the sandbox has no alarms driving it.
+    /// Run by the CloudWatch alarms whose actions name it (`step`).
     StepScaling { config: Value },
 }
 
@@ -47,6 +47,11 @@ pub struct ScheduledAction {
     pub min: Option<i32>,
     pub max: Option<i32>,
     pub created_ms: i64,
+    /// StartTime / EndTime: the action runs only between them.
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    /// The schedule was checked up to this time (it ran any due before).
+    pub checked_ms: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +158,8 @@ pub struct AutoscalingStore {
     pub counter: u64,
     /// The last whole minute target tracking evaluated.
     pub evaluated_minute: i64,
+    /// When each step policy (by ARN) last ran, for its cooldown.
+    pub step_fired: BTreeMap<String, i64>,
 }
 
 impl AutoscalingStore {

@@ -283,6 +283,8 @@ pub fn describe_scheduled(store: &AutoscalingStore, body: &Value) -> Result<Valu
                 "ScalableDimension": DIMENSION,
                 "ScalableTargetAction": { "MinCapacity": a.min, "MaxCapacity": a.max },
                 "CreationTime": secs(a.created_ms),
+                "StartTime": a.start_ms.map(secs),
+                "EndTime": a.end_ms.map(secs),
             }));
         }
     }

@@ -88,16 +88,18 @@ pub fn put(store: &mut AutoscalingStore, body: &Value, now: i64) -> Result<Value
     let (cluster, service) = resource(body)?;
     let id = format!("service/{cluster}/{service}");
     let kind = match body.get("PolicyType").and_then(Value::as_str) {
-        None | Some("StepScaling") => PolicyKind::StepScaling {
-            config: body
+        None | Some("StepScaling") => {
+            let config = body
                 .get("StepScalingPolicyConfiguration")
                 .cloned()
                 .ok_or_else(|| {
                     validation(
                         "StepScalingPolicyConfiguration is required for a StepScaling policy",
                     )
-                })?,
-        },
+                })?;
+            super::step::config(&config)?;
+            PolicyKind::StepScaling { config }
+        }
         Some("TargetTrackingScaling") => {
             target_tracking(body.get("TargetTrackingScalingPolicyConfiguration"))?
         }

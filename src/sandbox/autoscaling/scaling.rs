@@ -7,6 +7,7 @@
 //! is brought back within them; scaling otherwise goes on after one.
 
 use crate::sandbox::cloudwatch::samples::{self, Metric, TaskIndex};
+use crate::sandbox::ecs::EcsState;
 use crate::sandbox::world::World;
 
 use super::model::{Activity, PolicyKind, ScalableTarget};
@@ -117,6 +118,8 @@ pub fn evaluate(world: &mut World, now: i64) {
         return;
     }
     world.autoscaling.evaluated_minute = minute;
+    super::scheduled::run_due(world, now);
+    super::step::run(world, now);
     let mut changes = Vec::new();
     for (id, t) in &world.autoscaling.targets {
         let Some(desired) = world
@@ -178,19 +181,8 @@ pub fn set_desired(world: &mut World, id: &str, desired: i32, cause: String, now
     let Some(t) = world.autoscaling.targets.get_mut(id) else {
         return;
     };
-    let svc = world
-        .ecs
-        .clusters
-        .get_mut(&t.cluster)
-        .and_then(|c| c.services.get_mut(&t.service));
-    let Some(svc) = svc.filter(|s| s.status == "ACTIVE") else {
+    if !set_service_desired(&mut world.ecs, &t.cluster, &t.service, desired, now) {
         return;
-    };
-    svc.desired = desired;
-    svc.steady = false;
-    if let Some(p) = svc.deployments.first_mut() {
-        p.desired = desired;
-        p.updated_ms = now;
     }
     t.log(Activity {
         id: activity_id,
@@ -203,4 +195,29 @@ pub fn set_desired(world: &mut World, id: &str, desired: i32, cause: String, now
         start_ms: now,
         end_ms: now + 1_000,
     });
+}
+
+/// Sets an active service's desired count (its primary deployment's too);
+/// false if there is no such active service.
+pub fn set_service_desired(
+    ecs: &mut EcsState,
+    cluster: &str,
+    service: &str,
+    desired: i32,
+    now: i64,
+) -> bool {
+    let svc = ecs
+        .clusters
+        .get_mut(cluster)
+        .and_then(|c| c.services.get_mut(service));
+    let Some(svc) = svc.filter(|s| s.status == "ACTIVE") else {
+        return false;
+    };
+    svc.desired = desired;
+    svc.steady = false;
+    if let Some(p) = svc.deployments.first_mut() {
+        p.desired = desired;
+        p.updated_ms = now;
+    }
+    true
 }

@@ -115,6 +115,9 @@ pub fn seeded(world: &mut World, at: i64) {
                 min: Some(min),
                 max: Some(3),
                 created_ms: at,
+                start_ms: None,
+                end_ms: None,
+                checked_ms: at,
             });
         }
     }

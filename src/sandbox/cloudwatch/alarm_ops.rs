@@ -89,6 +89,21 @@ pub fn put_metric_alarm(store: &mut AlarmStore, body: &Value, now: i64) -> Resul
             _ => other = true,
         }
     }
+    let alarm_actions: Vec<String> = body
+        .get("AlarmActions")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    if alarm_actions.len() > 5 || alarm_actions.iter().any(|a| a.is_empty() || a.len() > 1024) {
+        return Err(invalid(
+            "AlarmActions must be at most 5 ARNs of 1 to 1024 characters.",
+        ));
+    }
     if !store.alarms.contains_key(name) && store.alarms.len() >= MAX_ALARMS {
         return Err(ApiError::new(
             400,
@@ -120,6 +135,7 @@ pub fn put_metric_alarm(store: &mut AlarmStore, body: &Value, now: i64) -> Resul
             .get("ActionsEnabled")
             .and_then(Value::as_bool)
             .unwrap_or(true),
+        alarm_actions,
         state: "INSUFFICIENT_DATA".to_string(),
         reason: "Unchecked: Initial alarm creation".to_string(),
         state_updated_ms: now,

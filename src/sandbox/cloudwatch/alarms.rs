@@ -29,6 +29,8 @@ pub struct Alarm {
     pub threshold: f64,
     pub comparison: String,
     pub actions_enabled: bool,
+    /// AlarmActions: ARNs notified in ALARM (step scaling policies run).
+    pub alarm_actions: Vec<String>,
     pub state: String,
     pub reason: String,
     pub state_updated_ms: i64,
@@ -164,7 +166,7 @@ impl Alarm {
             "AlarmDescription": self.description,
             "AlarmConfigurationUpdatedTimestamp": self.updated_ms as f64 / 1000.0,
             "ActionsEnabled": self.actions_enabled,
-            "OKActions": [], "AlarmActions": [], "InsufficientDataActions": [],
+            "OKActions": [], "AlarmActions": self.alarm_actions, "InsufficientDataActions": [],
             "StateValue": self.state,
             "StateReason": self.reason,
             "StateUpdatedTimestamp": self.state_updated_ms as f64 / 1000.0,
