@@ -17,16 +17,7 @@ use crate::harness::*;
 const RESOURCE: &str = "service/apps/svc-00000";
 
 async fn aas(sb: &SandboxHandle) -> Client {
-    let budget = std::sync::Arc::new(ecsdeck::aws::Budget::unlimited());
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget).await;
-    Client::new(&conf)
-}
-
-fn skip_minutes(sb: &SandboxHandle, minutes: i64) {
-    let world = sb.world();
-    let mut w = world.lock().unwrap();
-    w.clock.skip(minutes * 60_000);
-    w.advance();
+    sdk(sb).await.autoscaling
 }
 
 fn now_ms(sb: &SandboxHandle) -> i64 {

@@ -12,6 +12,7 @@ pub struct Sdk {
     pub ecr: aws_sdk_ecr::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub autoscaling: aws_sdk_applicationautoscaling::Client,
 }
 
 /// Starts a sandbox on 127.0.0.1:0.
@@ -39,7 +40,17 @@ pub async fn sdk(sb: &SandboxHandle) -> Sdk {
         ecr: aws_sdk_ecr::Client::new(&conf),
         logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&conf),
+        autoscaling: aws_sdk_applicationautoscaling::Client::new(&conf),
     }
+}
+
+/// Moves the simulation `minutes` ahead at once and lets the sandbox act
+/// on it (schedules, scaling, alarms) — no sleeping.
+pub fn skip_minutes(sb: &SandboxHandle, minutes: i64) {
+    let world = sb.world();
+    let mut w = lock(&world);
+    w.clock.skip(minutes * 60_000);
+    w.advance();
 }
 
 /// `/_sandbox/stats` as JSON.
