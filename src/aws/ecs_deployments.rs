@@ -6,10 +6,11 @@ use aws_sdk_ecs::types as sdk;
 
 use super::convert::{s, ts};
 use super::ecs_clusters::failures;
+use super::ecs_services::{load_balancer, network};
 use super::{AwsClients, AwsError, classify};
 use crate::domain::{
-    AlarmsState, BreakerState, ContainerImage, DeploymentRollback, Failure, LoadBalancer,
-    NetworkConfig, RevisionSummary, ServiceDeployment, ServiceRevision,
+    AlarmsState, BreakerState, ContainerImage, DeploymentRollback, Failure, RevisionSummary,
+    ServiceDeployment, ServiceRevision,
 };
 
 /// DescribeServiceDeployments and DescribeServiceRevisions take at most 20
@@ -176,27 +177,8 @@ fn revision(r: &sdk::ServiceRevision) -> ServiceRevision {
         task_definition: s(r.task_definition()),
         launch,
         platform_version: r.platform_version().map(str::to_string),
-        load_balancers: r
-            .load_balancers()
-            .iter()
-            .map(|lb| LoadBalancer {
-                target_group_arn: s(lb.target_group_arn()),
-                load_balancer_name: s(lb.load_balancer_name()),
-                container_name: s(lb.container_name()),
-                container_port: lb.container_port().unwrap_or_default(),
-            })
-            .collect(),
-        network: r
-            .network_configuration()
-            .and_then(|n| n.awsvpc_configuration())
-            .map(|v| NetworkConfig {
-                subnets: v.subnets().to_vec(),
-                security_groups: v.security_groups().to_vec(),
-                assign_public_ip: v
-                    .assign_public_ip()
-                    .map(|a| a.as_str().to_string())
-                    .unwrap_or_default(),
-            }),
+        load_balancers: r.load_balancers().iter().map(load_balancer).collect(),
+        network: network(r.network_configuration()),
         images: r
             .container_images()
             .iter()

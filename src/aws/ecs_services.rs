@@ -69,17 +69,7 @@ fn service(svc: &aws_sdk_ecs::types::Service) -> Service {
             strategy: dc.strategy().map(|s| s.as_str().to_string()),
         })
         .unwrap_or_default();
-    let network = svc
-        .network_configuration()
-        .and_then(|n| n.awsvpc_configuration())
-        .map(|v| NetworkConfig {
-            subnets: v.subnets().to_vec(),
-            security_groups: v.security_groups().to_vec(),
-            assign_public_ip: v
-                .assign_public_ip()
-                .map(|a| a.as_str().to_string())
-                .unwrap_or_default(),
-        });
+    let network = network(svc.network_configuration());
     Service {
         arn: s(svc.service_arn()),
         name: s(svc.service_name()),
@@ -104,21 +94,37 @@ fn service(svc: &aws_sdk_ecs::types::Service) -> Service {
                 message: s(e.message()),
             })
             .collect(),
-        load_balancers: svc
-            .load_balancers()
-            .iter()
-            .map(|lb| LoadBalancer {
-                target_group_arn: s(lb.target_group_arn()),
-                load_balancer_name: s(lb.load_balancer_name()),
-                container_name: s(lb.container_name()),
-                container_port: lb.container_port().unwrap_or_default(),
-            })
-            .collect(),
+        load_balancers: svc.load_balancers().iter().map(load_balancer).collect(),
         network,
         deployment_config,
         created_at: ts(svc.created_at()),
         tags: svc.tags().iter().map(|t| tag(t.key(), t.value())).collect(),
     }
+}
+
+/// A service's (or a service revision's) load balancer.
+pub(super) fn load_balancer(lb: &aws_sdk_ecs::types::LoadBalancer) -> LoadBalancer {
+    LoadBalancer {
+        target_group_arn: s(lb.target_group_arn()),
+        load_balancer_name: s(lb.load_balancer_name()),
+        container_name: s(lb.container_name()),
+        container_port: lb.container_port().unwrap_or_default(),
+    }
+}
+
+/// A service's (or a service revision's) awsvpc network settings.
+pub(super) fn network(
+    n: Option<&aws_sdk_ecs::types::NetworkConfiguration>,
+) -> Option<NetworkConfig> {
+    n.and_then(|n| n.awsvpc_configuration())
+        .map(|v| NetworkConfig {
+            subnets: v.subnets().to_vec(),
+            security_groups: v.security_groups().to_vec(),
+            assign_public_ip: v
+                .assign_public_ip()
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_default(),
+        })
 }
 
 fn deployment(d: &aws_sdk_ecs::types::Deployment) -> Deployment {
