@@ -4,7 +4,6 @@
 //! renders from it with its stop reason and log links.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::DesiredStatus;
@@ -24,22 +23,11 @@ const SERVICE: &str = "/sandbox/clusters/data-pipeline/services/pipeline-transfo
 
 /// A dashboard on `sb` and `store` (users added), recording history or not.
 pub async fn state_on(sb: &SandboxHandle, store: Store, recording: bool) -> AppState {
-    if store.user_list().await.unwrap().is_empty() {
-        add_test_users(&store).await;
-    }
-    let budget = Arc::new(ecsdeck::aws::Budget::default());
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone()).await;
-    let env = ecsdeck::state::Environment::new(
-        "sandbox".to_string(),
-        "us-east-1".to_string(),
-        ecsdeck::aws::AwsClients::new(&conf, budget),
-    );
-    let auth = ecsdeck::auth::AuthState::new(store, test_auth_config()).unwrap();
     let settings = ecsdeck::state::Settings {
         history_retention: recording.then(Retention::default),
         ..test_settings()
     };
-    AppState::new(settings, vec![env], auth)
+    app_state_with_settings(sb, store, settings).await
 }
 
 /// Waits until the recorder has written what it was told so far.

@@ -37,17 +37,6 @@ pub(crate) async fn replica(
     clock: &Clock,
     retry: Duration,
 ) -> AppState {
-    if store.user_list().await.unwrap().is_empty() {
-        add_test_users(&store).await;
-    }
-    let budget = Arc::new(ecsdeck::aws::Budget::default());
-    let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone()).await;
-    let env = ecsdeck::state::Environment::new(
-        "sandbox".to_string(),
-        "us-east-1".to_string(),
-        ecsdeck::aws::AwsClients::new(&conf, budget),
-    );
-    let auth = ecsdeck::auth::AuthState::new(store, test_auth_config()).unwrap();
     let settings = ecsdeck::state::Settings {
         election: ElectionTiming {
             retry,
@@ -63,7 +52,7 @@ pub(crate) async fn replica(
         },
         ..CacheTiming::default()
     };
-    with_cache_timing(AppState::new(settings, vec![env], auth), timing)
+    with_cache_timing(app_state_with_settings(sb, store, settings).await, timing)
 }
 
 pub(crate) fn fleet(state: &AppState) -> &Arc<ecsdeck::fleet::Fleet> {

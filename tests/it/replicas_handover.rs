@@ -8,23 +8,31 @@ use std::time::{Duration, Instant};
 
 use ecsdeck::auth::Clock;
 use ecsdeck::replica::ElectionTiming;
-use ecsdeck::sandbox::{Fleet, SandboxConfig};
+use ecsdeck::sandbox::{Fleet, SandboxConfig, SandboxHandle};
+use ecsdeck::state::AppState;
 use ecsdeck::store::Store;
 
 use crate::harness::*;
 use crate::replicas::{CLUSTER, FROZEN, fleet, postgres_store, replica, wait_leader};
 
-#[tokio::test]
-async fn a_follower_takes_over_when_the_leader_stops() {
-    let Some(store) = postgres_store().await else {
-        return;
-    };
+/// A seeded sandbox and, on `store`, an elected leader and a follower
+/// (electing every second).
+async fn leader_and_follower(store: &Store) -> (SandboxHandle, AppState, AppState) {
     let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
     let retry = Duration::from_secs(1);
     let clock = Clock::manual();
     let leader = replica(&sb, store.clone(), &clock, retry).await;
     wait_leader(&leader).await;
     let follower = replica(&sb, store.clone(), &clock, retry).await;
+    (sb, leader, follower)
+}
+
+#[tokio::test]
+async fn a_follower_takes_over_when_the_leader_stops() {
+    let Some(store) = postgres_store().await else {
+        return;
+    };
+    let (sb, leader, follower) = leader_and_follower(&store).await;
     // What the overview shows, read by the leader (as its own overview
     // page would) and shared.
     fleet(&leader).overview().await.unwrap();
@@ -78,12 +86,7 @@ async fn a_leader_whose_session_dies_steps_down_and_a_follower_takes_over() {
     let Some(store) = postgres_store().await else {
         return;
     };
-    let sb = start_sandbox(SandboxConfig::for_tests(Fleet::Seeded, FROZEN)).await;
-    let retry = Duration::from_secs(1);
-    let clock = Clock::manual();
-    let leader = replica(&sb, store.clone(), &clock, retry).await;
-    wait_leader(&leader).await;
-    let follower = replica(&sb, store.clone(), &clock, retry).await;
+    let (_sb, leader, follower) = leader_and_follower(&store).await;
 
     // As if the leader's process died: PostgreSQL ends its session.
     let killed = Instant::now();

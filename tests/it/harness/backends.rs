@@ -154,14 +154,37 @@ pub async fn app_state_with_budget(
     config: AuthConfig,
     budget: std::sync::Arc<ecsdeck::aws::Budget>,
 ) -> AppState {
+    let env = sandbox_environment(sb, budget).await;
+    let auth = AuthState::new(store, config).unwrap();
+    AppState::new(test_settings(), vec![env], auth)
+}
+
+/// The environment "sandbox" on `sb`, every call spending `budget`.
+pub async fn sandbox_environment(
+    sb: &SandboxHandle,
+    budget: std::sync::Arc<ecsdeck::aws::Budget>,
+) -> ecsdeck::state::Environment {
     let conf = ecsdeck::aws::config::sandbox_sdk_config(&sb.endpoint_url(), budget.clone()).await;
-    let env = ecsdeck::state::Environment::new(
+    ecsdeck::state::Environment::new(
         "sandbox".to_string(),
         "us-east-1".to_string(),
         ecsdeck::aws::AwsClients::new(&conf, budget),
-    );
-    let auth = AuthState::new(store, config).unwrap();
-    AppState::new(test_settings(), vec![env], auth)
+    )
+}
+
+/// A dashboard on `sb` and `store` (the test users added unless it has
+/// users) with `settings` and production's budget.
+pub async fn app_state_with_settings(
+    sb: &SandboxHandle,
+    store: Store,
+    settings: ecsdeck::state::Settings,
+) -> AppState {
+    if store.user_list().await.unwrap().is_empty() {
+        add_test_users(&store).await;
+    }
+    let env = sandbox_environment(sb, std::sync::Arc::new(ecsdeck::aws::Budget::default())).await;
+    let auth = AuthState::new(store, test_auth_config()).unwrap();
+    AppState::new(settings, vec![env], auth)
 }
 
 /// A dashboard whose one environment ("sandbox") points at `sb`, with a
